@@ -1,0 +1,1 @@
+"""The domain: the Budget aggregate, its events and its rules. No HTTP, no SQL."""

@@ -1,0 +1,117 @@
+"""Allocation and instalment commands: deciding, revising, scheduling, releasing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ledger import errors
+from ledger.aggregates import events as ev
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.vocabulary import STREAMS, check_choice
+from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
+from ledger.ras import Assessment
+
+
+def check_amounts(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+    if not amounts:
+        raise errors.InvalidInput("an allocation names at least one funding stream")
+    checked = {
+        check_choice("funding stream", s, STREAMS): to_non_negative_money(a) for s, a in amounts.items()
+    }
+    if total(checked.values()) <= ZERO:
+        raise errors.InvalidAmount("an allocation totals more than zero")
+    return checked
+
+
+class AllocationCommands(BudgetBase):
+    def decide_allocation(
+        self,
+        actor: Actor,
+        amounts: dict[str, Decimal],
+        rationale: str,
+        assessment: Assessment | None = None,
+        variance_reason: str | None = None,
+    ) -> None:
+        self.require_not_closed()
+        if self.allocation is not None:
+            raise errors.AllocationAlreadyDecided(f"budget {self.reference} already has one")
+        amounts = check_amounts(amounts)
+        require_text("rationale", rationale)
+        differs = assessment is not None and total(amounts.values()) != assessment.indicative_amount
+        if differs and not (variance_reason or "").strip():
+            raise errors.VarianceReasonRequired(
+                f"allocation {total(amounts.values())} differs from the indicative "
+                f"{assessment.indicative_amount if assessment else ''}: give a variance_reason"
+            )
+        a = assessment
+        self.record(
+            ev.AllocationDecided,
+            actor,
+            amounts=amounts,
+            rationale=rationale,
+            variance_reason=variance_reason,
+            scheme_id=a.scheme_id if a else None,
+            scheme_version=a.scheme_version if a else None,
+            scheme_fingerprint=a.scheme_fingerprint if a else None,
+            answers=dict(a.answers) if a else {},
+            points=a.points if a else None,
+            band=a.band if a else None,
+            indicative_amount=a.indicative_amount if a else None,
+            working=list(a.working) if a else [],
+        )
+
+    def revise_allocation(
+        self, actor: Actor, amounts: dict[str, Decimal], reason: str, dispute_id: str | None = None
+    ) -> None:
+        self.require_allocation()
+        amounts = check_amounts(amounts)
+        require_text("reason", reason)
+        if dispute_id is not None:
+            self.dispute(dispute_id)
+        new_total = total(amounts.values())
+        if new_total < self.released:
+            raise errors.RevisionBelowReleased(f"{new_total} is below released {self.released}")
+        if new_total < self.scheduled:
+            raise errors.ScheduleExceedsAllocation(
+                f"{new_total} is below the scheduled {self.scheduled}: cancel instalments first"
+            )
+        self.record(ev.AllocationRevised, actor, amounts=amounts, reason=reason, dispute_id=dispute_id)
+
+    def schedule_instalment(self, actor: Actor, amount: Decimal, due_on: date, gated: bool) -> int:
+        self.require_allocation()
+        amount = to_positive_money(amount)
+        if self.scheduled + amount > self.allocated:
+            raise errors.ScheduleExceedsAllocation(
+                f"{self.scheduled} scheduled + {amount} exceeds the allocation {self.allocated}"
+            )
+        number = len(self.instalments) + 1
+        self.record(ev.InstalmentScheduled, actor, number=number, amount=amount, due_on=due_on, gated=gated)
+        return number
+
+    def release_instalment(self, actor: Actor, number: int) -> None:
+        instalment = self.instalment(number)
+        self.require_active()
+        if instalment.status != "scheduled":
+            raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
+        if instalment.gated and not self.has_fresh_accepted_return():
+            raise errors.InstalmentGated(
+                f"instalment {number} waits for a monitoring return submitted since the "
+                "last release and accepted"
+            )
+        self.record(ev.InstalmentReleased, actor, number=number)
+
+    def has_fresh_accepted_return(self) -> bool:
+        return any(
+            r.status == "accepted" and r.submitted_at_version > self.last_release_version
+            for r in self.returns.values()
+        )
+
+    def cancel_instalment(self, actor: Actor, number: int, reason: str) -> None:
+        instalment = self.instalment(number)
+        self.require_not_closed()
+        require_text("reason", reason)
+        if instalment.status != "scheduled":
+            raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
+        self.record(ev.InstalmentCancelled, actor, number=number, reason=reason)

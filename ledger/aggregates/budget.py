@@ -1,0 +1,19 @@
+"""The Budget aggregate: one family's individual budget for one child and one period.
+
+Assembled from the command groups so each stays small: allocation and
+instalments, spending and trials, casework. State and guards live in
+`ledger.aggregates.base`; events and how they apply in `ledger.aggregates.events`.
+"""
+
+from __future__ import annotations
+
+from ledger.aggregates.allocation import AllocationCommands
+from ledger.aggregates.casework import CaseworkCommands
+from ledger.aggregates.spending import SpendingCommands, SpendRequest
+
+
+class Budget(AllocationCommands, SpendingCommands, CaseworkCommands):
+    """A family's individual budget, rebuilt from its events."""
+
+
+__all__ = ["Budget", "SpendRequest"]

@@ -1,0 +1,65 @@
+"""The hash chain that lets an auditor prove a budget's history was not rewritten.
+
+Each event stores the hash of the event before it (`prev_hash`) and its own
+`hash`, a SHA-256 over a canonical JSON of its type, budget, version, recording
+time, actor and data. Editing any stored event breaks its own hash; rewriting
+the hash too breaks the next event's `prev_hash`. The head hash is shown with
+the budget, so a client holding a receipt can also anchor the newest event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+GENESIS = "0" * 64
+#: fields that belong to the envelope, not to the hashed data
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "hash", "originator_topic"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (date, UUID)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def event_hash(
+    event_type: str, budget_id: UUID, version: int, recorded_at: datetime, fields: dict[str, Any]
+) -> str:
+    data = {k: v for k, v in fields.items() if k not in ENVELOPE}
+    body = {
+        "type": event_type,
+        "budget": str(budget_id),
+        "version": version,
+        "recorded_at": recorded_at.isoformat(),
+        "data": _plain(data),
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """An event's own fields, without the envelope (what the history shows as `data`)."""
+    return {k: v for k, v in vars(event).items() if k not in ENVELOPE}
+
+
+def recompute(event: Any) -> str:
+    return event_hash(
+        type(event).__name__,
+        event.originator_id,
+        event.originator_version,
+        event.timestamp,
+        event_data(event),
+    )

@@ -1,0 +1,163 @@
+"""Spending commands: spends and their reversals, surplus recovery, virtual-budget trials.
+
+A spend's id comes from the caller's idempotency key, and the event keeps a
+fingerprint of the request: the same key with the same body is answered with
+the recorded spend and records nothing; the same key with another body is
+`IdempotencyKeyReused`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ledger import errors
+from ledger.aggregates import events as ev
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.chain import _plain
+from ledger.aggregates.state import Spend
+from ledger.aggregates.vocabulary import CATEGORIES, STREAMS, TRIAL_OUTCOMES, UNITS, check_choice
+from ledger.money import ZERO, to_non_negative_money, to_positive_money
+
+
+@dataclass(frozen=True)
+class SpendRequest:
+    amount: Decimal
+    category: str
+    provider: str
+    service_date: date
+    description: str
+    units: Decimal | None = None
+    unit: str | None = None
+    funding_stream: str | None = None
+
+    def checked(self) -> SpendRequest:
+        check_choice("category", self.category, CATEGORIES)
+        require_text("provider", self.provider)
+        if self.funding_stream is not None:
+            check_choice("funding stream", self.funding_stream, STREAMS)
+        if (self.units is None) != (self.unit is None):
+            raise errors.InvalidInput("units and unit go together")
+        if self.unit is not None:
+            check_choice("unit", self.unit, UNITS)
+        units = to_positive_money(self.units) if self.units is not None else None
+        return SpendRequest(
+            to_positive_money(self.amount),
+            self.category,
+            self.provider,
+            self.service_date,
+            self.description,
+            units,
+            self.unit,
+            self.funding_stream,
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        body = json.dumps(_plain(vars(self)), sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def replay_or_refuse(existing: Spend, request: SpendRequest) -> Spend:
+    if existing.fingerprint != request.fingerprint:
+        raise errors.IdempotencyKeyReused(
+            f"spend {existing.spend_id} was recorded with another body for this key"
+        )
+    return existing
+
+
+class SpendingCommands(BudgetBase):
+    def record_spend(self, actor: Actor, spend_id: str, request: SpendRequest) -> Spend:
+        """Record a spend, or return the one already recorded under `spend_id`."""
+        request = request.checked()
+        if spend_id in self.spends:
+            return replay_or_refuse(self.spends[spend_id], request)
+        self.require_active()
+        self.require_in_period(request.service_date)
+        if request.funding_stream is not None:
+            assert self.allocation is not None  # an active budget has one
+            if request.funding_stream not in self.allocation.amounts:
+                raise errors.StreamNotAllocated(f"no allocation from {request.funding_stream}")
+        if request.amount > self.available:
+            raise errors.InsufficientFunds(
+                f"spend of {request.amount} exceeds the available {self.available}"
+            )
+        self.record(
+            ev.SpendRecorded,
+            actor,
+            spend_id=spend_id,
+            request_fingerprint=request.fingerprint,
+            **vars(request),
+        )
+        return self.spends[spend_id]
+
+    def reverse_spend(self, actor: Actor, spend_id: str, reason: str, dispute_id: str | None = None) -> None:
+        spend = self.spend(spend_id)
+        self.require_not_closed()
+        require_text("reason", reason)
+        if dispute_id is not None:
+            self.dispute(dispute_id)
+        if spend.reversed:
+            raise errors.SpendAlreadyReversed(f"spend {spend_id} was reversed already")
+        self.record(ev.SpendReversed, actor, spend_id=spend_id, reason=reason, dispute_id=dispute_id)
+
+    def recover_surplus(self, actor: Actor, amount: Decimal, reason: str) -> None:
+        self.require_allocation()
+        amount = to_positive_money(amount)
+        require_text("reason", reason)
+        if amount > self.available:
+            raise errors.InsufficientFunds(f"recovery of {amount} exceeds available {self.available}")
+        self.record(ev.SurplusRecovered, actor, amount=amount, reason=reason)
+
+    # --- virtual-budget trials: the same flows, never real money ---------------
+    def start_trial(self, actor: Actor, name: str, virtual_amount: Decimal, baseline_cost: Decimal) -> str:
+        self.require_not_closed()
+        require_text("name", name)
+        trial_id = f"T{len(self.trials) + 1}"
+        self.record(
+            ev.TrialStarted,
+            actor,
+            trial_id=trial_id,
+            name=name,
+            virtual_amount=to_positive_money(virtual_amount),
+            baseline_cost=to_non_negative_money(baseline_cost),
+        )
+        return trial_id
+
+    def record_trial_spend(self, actor: Actor, trial_id: str, spend_id: str, request: SpendRequest) -> Spend:
+        trial = self.trial(trial_id)
+        request = request.checked()
+        if spend_id in trial.spends:
+            return replay_or_refuse(trial.spends[spend_id], request)
+        self.require_not_closed()
+        if trial.status != "open":
+            raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
+        self.require_in_period(request.service_date)
+        if trial.spent + request.amount > trial.virtual_amount:
+            raise errors.TrialBudgetExceeded(
+                f"{trial.spent} + {request.amount} exceeds the virtual {trial.virtual_amount}"
+            )
+        fields = {k: v for k, v in vars(request).items() if k != "funding_stream"}
+        self.record(
+            ev.TrialSpendRecorded,
+            actor,
+            trial_id=trial_id,
+            spend_id=spend_id,
+            request_fingerprint=request.fingerprint,
+            **fields,
+        )
+        return trial.spends[spend_id]
+
+    def conclude_trial(self, actor: Actor, trial_id: str, outcome: str, notes: str) -> None:
+        trial = self.trial(trial_id)
+        check_choice("outcome", outcome, TRIAL_OUTCOMES)
+        if trial.status != "open":
+            raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
+        self.record(ev.TrialConcluded, actor, trial_id=trial_id, outcome=outcome, notes=notes)
+
+
+__all__ = ["ZERO", "SpendRequest", "SpendingCommands"]

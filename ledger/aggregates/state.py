@@ -1,0 +1,98 @@
+"""The parts a budget is made of, as plain dataclasses rebuilt from its events.
+
+Dicts are keyed by string ids (JSON object keys are strings, so snapshots keep
+them as they are); `date` and these classes get transcodings in `ledger.store`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class Allocation:
+    amounts: dict[str, Decimal]
+    rationale: str
+    variance_reason: str | None = None
+    scheme_id: str | None = None
+    scheme_version: int | None = None
+    scheme_fingerprint: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    points: int | None = None
+    band: str | None = None
+    indicative_amount: Decimal | None = None
+    working: list[str] = field(default_factory=list)
+    revisions: int = 0
+
+
+@dataclass
+class Instalment:
+    number: int
+    amount: Decimal
+    due_on: date
+    gated: bool
+    status: str = "scheduled"  # scheduled | released | cancelled
+    note: str | None = None
+
+
+@dataclass
+class Spend:
+    spend_id: str
+    amount: Decimal
+    category: str
+    provider: str
+    service_date: date
+    description: str
+    units: Decimal | None
+    unit: str | None
+    funding_stream: str | None
+    fingerprint: str
+    reversed: bool = False
+    reversal_reason: str | None = None
+
+
+@dataclass
+class MonitoringReturn:
+    return_id: str
+    period_start: date
+    period_end: date
+    declared_spent: Decimal
+    notes: str
+    submitted_at_version: int
+    status: str = "submitted"  # submitted | accepted | queried
+    query_reason: str | None = None
+
+
+@dataclass
+class Trial:
+    trial_id: str
+    name: str
+    virtual_amount: Decimal
+    baseline_cost: Decimal
+    spent: Decimal
+    status: str = "open"  # open | adopted | abandoned
+    notes: str | None = None
+    spends: dict[str, Spend] = field(default_factory=dict)
+
+
+@dataclass
+class Dispute:
+    dispute_id: str
+    subject: str
+    subject_ref: str | None
+    grounds: str
+    status: str = "open"  # open | resolved
+    outcome: str | None = None
+    resolution: str | None = None
+
+
+@dataclass
+class Review:
+    reviewed_on: date
+    summary: str
+    next_review_due: date
+
+
+STATE_TYPES = (Allocation, Instalment, Spend, MonitoringReturn, Trial, Dispute, Review)

@@ -1,0 +1,111 @@
+"""The application service: the one place that loads, decides and saves budgets.
+
+Every use case takes the calling `Actor`, checks `ledger.access`, loads the
+budget, runs one command on it and saves. A save that loses an optimistic
+concurrency race (another writer saved the same budget version first) is
+retried on a fresh load a bounded number of times, so concurrent spends are
+never lost or doubled: the retry re-checks the rules (and finds its own spend,
+if a retry after a lost reply already recorded it).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from ledger import errors
+from ledger.access import authorize
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.budget import Budget
+from ledger.aggregates.keyring import KeyRing
+from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.store import database_url, persistence_env, register_ledger_transcodings
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """A command's answer: the budget as saved, what it created, and its log position."""
+
+    budget: Budget
+    result: T
+    position: int | None  # notification id of the last event written, None if none
+
+
+class Ledger(Application[UUID]):
+    name = "ledger"
+    snapshotting_intervals = {Budget: 100, KeyRing: 50}
+
+    def __init__(self, env: dict[str, str] | None = None, url: str | None = None) -> None:
+        settings = persistence_env(url or database_url(env))
+        super().__init__(env={**settings, **(env or {})})
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_ledger_transcodings(transcoder)
+
+    # --- loading ---------------------------------------------------------------
+    def load(self, budget_id: UUID, version: int | None = None) -> Budget:
+        try:
+            budget: Any = self.repository.get(budget_id, version=version)
+        except AggregateNotFoundError:
+            raise errors.BudgetNotFound(f"no budget {budget_id}") from None
+        if not isinstance(budget, Budget):
+            raise errors.BudgetNotFound(f"no budget {budget_id}")
+        return budget
+
+    def read(self, actor: Actor, budget_id: UUID, action: str = "read") -> Budget:
+        budget = self.load(budget_id)
+        authorize(actor, action, budget)
+        return budget
+
+    def find_by_reference(self, reference: str) -> UUID | None:
+        try:
+            claim: Any = self.repository.get(reference_id(reference))
+        except AggregateNotFoundError:
+            return None
+        return claim.budget_id  # type: ignore[no-any-return]
+
+    # --- writing -----------------------------------------------------------------
+    def open_budget(self, actor: Actor, **fields: Any) -> Outcome[UUID]:
+        authorize(actor, "open")
+        budget = Budget.open(actor, **fields)
+        claim = BudgetReference(reference=budget.reference, budget_id=budget.id)
+        try:
+            recordings = self.save(budget, claim)
+        except IntegrityError:
+            raise errors.ReferenceTaken(f"reference {budget.reference!r} is taken") from None
+        return Outcome(budget, budget.id, recordings[-1].notification.id)
+
+    def change(
+        self, actor: Actor, action: str, budget_id: UUID, command: Callable[[Budget], T]
+    ) -> Outcome[T]:
+        """Load, authorise, run `command`, save; retry on a lost concurrency race."""
+        for attempt in range(MAX_ATTEMPTS):
+            budget = self.read(actor, budget_id, action)
+            result = command(budget)
+            if not budget.pending_events:
+                return Outcome(budget, result, None)
+            try:
+                recordings = self.save(budget)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                continue
+            return Outcome(budget, result, recordings[-1].notification.id)
+        raise errors.ConcurrentUpdate(f"budget {budget_id} kept changing; try again")
+
+    @staticmethod
+    def spend_id(budget_id: UUID, idempotency_key: str | None) -> str:
+        """A spend's id: derived from the caller's idempotency key, else fresh."""
+        if idempotency_key is None:
+            return str(uuid4())
+        return str(uuid5(budget_id, idempotency_key))

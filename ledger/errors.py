@@ -1,0 +1,221 @@
+"""One error hierarchy, named after the rules it guards.
+
+Every error the ledger raises on purpose derives from `LedgerError`. The API maps
+the four families to status codes in one place: `NotFound` 404, `InvalidInput`
+422, `RuleBroken` 409, `Forbidden` 403. A `RuleBroken` subclass carries a `rule`
+slug that becomes the problem `type`, so a client can tell an overspend from a
+gated instalment without parsing prose.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Root of every deliberate ledger error."""
+
+    rule = "ledger-error"
+    title = "Ledger error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.__doc__ or self.title)
+        self.detail = detail or (self.__doc__ or self.title).strip()
+
+
+# --- 404 -----------------------------------------------------------------
+class NotFound(LedgerError):
+    """The thing asked for does not exist."""
+
+    rule = "not-found"
+    title = "Not found"
+
+
+class BudgetNotFound(NotFound):
+    """No budget has that id."""
+
+
+class ItemNotFound(NotFound):
+    """No instalment, spend, return, trial or dispute of that budget has that id."""
+
+
+class SchemeNotFound(NotFound):
+    """No published RAS scheme has that id and version."""
+
+
+# --- 422 -----------------------------------------------------------------
+class InvalidInput(LedgerError):
+    """The command is malformed, whatever the state of the budget."""
+
+    rule = "invalid-input"
+    title = "Invalid input"
+
+
+class InvalidAmount(InvalidInput):
+    """Amounts are exact GBP decimals with at most two places, within range."""
+
+    rule = "invalid-amount"
+
+
+class InvalidPeriod(InvalidInput):
+    """A period ends after it starts."""
+
+    rule = "invalid-period"
+
+
+class InvalidAnswers(InvalidInput):
+    """RAS answers name the scheme's questions and one of each question's options."""
+
+    rule = "invalid-ras-answers"
+
+
+class InvalidChoice(InvalidInput):
+    """A category, stream, management option or outcome is one of the design's words."""
+
+    rule = "invalid-choice"
+
+
+# --- 403 -----------------------------------------------------------------
+class Forbidden(LedgerError):
+    """The caller's role or scope does not allow this."""
+
+    rule = "forbidden"
+    title = "Forbidden"
+
+
+# --- 409 -----------------------------------------------------------------
+class RuleBroken(LedgerError):
+    """A business rule of the budget refuses the command in its current state."""
+
+    rule = "rule-broken"
+    title = "Business rule broken"
+
+
+class ReferenceTaken(RuleBroken):
+    """A budget reference is unique: another budget already has it."""
+
+    rule = "reference-taken"
+
+
+class AllocationAlreadyDecided(RuleBroken):
+    """An allocation is decided once; later changes are revisions."""
+
+    rule = "allocation-already-decided"
+
+
+class AllocationNotDecided(RuleBroken):
+    """Revisions, instalments and spends need a decided allocation."""
+
+    rule = "allocation-not-decided"
+
+
+class VarianceReasonRequired(RuleBroken):
+    """An allocation that differs from the RAS indicative amount must say why."""
+
+    rule = "variance-reason-required"
+
+
+class RevisionBelowReleased(RuleBroken):
+    """A revised allocation may not fall below the money already released."""
+
+    rule = "revision-below-released"
+
+
+class ScheduleExceedsAllocation(RuleBroken):
+    """Scheduled instalments may not add up to more than the allocation."""
+
+    rule = "schedule-exceeds-allocation"
+
+
+class InstalmentNotPending(RuleBroken):
+    """Only a scheduled instalment that is neither released nor cancelled can change."""
+
+    rule = "instalment-not-pending"
+
+
+class InstalmentGated(RuleBroken):
+    """A gated instalment waits for a return submitted since the last release and accepted."""
+
+    rule = "instalment-gated"
+
+
+class BudgetNotActive(RuleBroken):
+    """Money moves only while the budget is active (not open, suspended or closed)."""
+
+    rule = "budget-not-active"
+
+
+class BudgetClosed(RuleBroken):
+    """A closed budget records nothing more."""
+
+    rule = "budget-closed"
+
+
+class InsufficientFunds(RuleBroken):
+    """A spend or recovery may not exceed the available (released, unspent) funds."""
+
+    rule = "insufficient-funds"
+
+
+class ServiceDateOutsidePeriod(RuleBroken):
+    """A spend's service date lies within the budget's period."""
+
+    rule = "service-date-outside-period"
+
+
+class StreamNotAllocated(RuleBroken):
+    """A spend charged to a funding stream needs an allocation from that stream."""
+
+    rule = "stream-not-allocated"
+
+
+class SpendAlreadyReversed(RuleBroken):
+    """A spend is reversed at most once."""
+
+    rule = "spend-already-reversed"
+
+
+class IdempotencyKeyReused(RuleBroken):
+    """An idempotency key, once used, only ever repeats the same request."""
+
+    rule = "idempotency-key-reused"
+
+
+class ReturnAlreadyDecided(RuleBroken):
+    """A monitoring return is accepted or queried once."""
+
+    rule = "return-already-decided"
+
+
+class TrialNotOpen(RuleBroken):
+    """Trial spends and conclusions need an open trial."""
+
+    rule = "trial-not-open"
+
+
+class TrialBudgetExceeded(RuleBroken):
+    """Trial spends stay within the trial's virtual amount."""
+
+    rule = "trial-budget-exceeded"
+
+
+class DisputeNotOpen(RuleBroken):
+    """A dispute is resolved once."""
+
+    rule = "dispute-not-open"
+
+
+class InvalidStatusTransition(RuleBroken):
+    """Suspend an active budget, resume a suspended one."""
+
+    rule = "invalid-status-transition"
+
+
+class FundsRemaining(RuleBroken):
+    """A budget closes only with nothing available: recover the surplus first."""
+
+    rule = "funds-remaining"
+
+
+class ConcurrentUpdate(RuleBroken):
+    """Others kept changing the budget while this command retried; try again."""
+
+    rule = "concurrent-update"

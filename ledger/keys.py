@@ -1,0 +1,68 @@
+"""Creating, listing, revoking and checking API keys (the key ring lives in the ledger)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.keyring import KEYRING_ID, KeyEntry, KeyRing
+from ledger.application import Ledger
+
+KEY_PREFIX = "ibl_"
+
+
+def _keyring(app: Ledger) -> KeyRing:
+    try:
+        ring: Any = app.repository.get(KEYRING_ID)
+    except AggregateNotFoundError:
+        ring = KeyRing()
+        try:
+            app.save(ring)
+        except IntegrityError:  # another process made it first
+            ring = app.repository.get(KEYRING_ID)
+    assert isinstance(ring, KeyRing)
+    return ring
+
+
+def create_key(
+    app: Ledger, role: str, name: str, org: str | None = None, family: str | None = None, by: str = "cli"
+) -> tuple[str, str]:
+    """Make a key; returns (key id, secret). The secret is shown once and never stored."""
+    for _ in range(5):
+        ring = _keyring(app)
+        key_id = secrets.token_hex(4)
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        ring.add(key_id, secret, name, role, org, family, by)
+        try:
+            app.save(ring)
+        except IntegrityError:
+            continue
+        return key_id, secret
+    raise RuntimeError("the key ring kept changing; try again")
+
+
+def list_keys(app: Ledger) -> list[KeyEntry]:
+    return list(_keyring(app).entries.values())
+
+
+def revoke_key(app: Ledger, key_id: str, reason: str, by: str = "cli") -> None:
+    ring = _keyring(app)
+    ring.revoke(key_id, reason, by)
+    app.save(ring)
+
+
+def authenticate(app: Ledger, secret: str) -> Actor | None:
+    if not secret.startswith(KEY_PREFIX):
+        return None
+    try:
+        ring: Any = app.repository.get(KEYRING_ID)
+    except AggregateNotFoundError:
+        return None
+    return ring.authenticate(secret)  # type: ignore[no-any-return]
+
+
+__all__ = ["authenticate", "create_key", "list_keys", "revoke_key"]

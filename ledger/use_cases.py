@@ -1,0 +1,169 @@
+"""The ledger's use cases, one thin verb each: authorise, run one command, save.
+
+Each names the access action it needs (`ledger.access`) and the Budget command
+it runs; `Ledger.change` does the loading, saving and retrying.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.spending import SpendRequest
+from ledger.aggregates.state import Spend
+from ledger.application import Ledger, Outcome
+from ledger.ras import assess, get_scheme
+
+
+class LedgerService(Ledger):
+    def decide_allocation(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        amounts: dict[str, Decimal],
+        rationale: str,
+        ras: tuple[str, dict[str, str], int | None] | None = None,
+        variance_reason: str | None = None,
+    ) -> Outcome[None]:
+        """`ras` is (scheme id, answers, version or None for the latest)."""
+        assessment = assess(get_scheme(ras[0], ras[2]), ras[1]) if ras else None
+        return self.change(
+            actor,
+            "allocate",
+            budget_id,
+            lambda b: b.decide_allocation(actor, amounts, rationale, assessment, variance_reason),
+        )
+
+    def revise_allocation(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        amounts: dict[str, Decimal],
+        reason: str,
+        dispute_id: str | None = None,
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "allocate", budget_id, lambda b: b.revise_allocation(actor, amounts, reason, dispute_id)
+        )
+
+    def schedule_instalment(
+        self, actor: Actor, budget_id: UUID, amount: Decimal, due_on: date, gated: bool
+    ) -> Outcome[int]:
+        return self.change(
+            actor, "instalments", budget_id, lambda b: b.schedule_instalment(actor, amount, due_on, gated)
+        )
+
+    def release_instalment(self, actor: Actor, budget_id: UUID, number: int) -> Outcome[None]:
+        return self.change(actor, "instalments", budget_id, lambda b: b.release_instalment(actor, number))
+
+    def cancel_instalment(self, actor: Actor, budget_id: UUID, number: int, reason: str) -> Outcome[None]:
+        return self.change(
+            actor, "instalments", budget_id, lambda b: b.cancel_instalment(actor, number, reason)
+        )
+
+    def record_spend(
+        self, actor: Actor, budget_id: UUID, request: SpendRequest, idempotency_key: str | None = None
+    ) -> Outcome[Spend]:
+        spend_id = self.spend_id(budget_id, idempotency_key)
+        return self.change(actor, "spend", budget_id, lambda b: b.record_spend(actor, spend_id, request))
+
+    def reverse_spend(
+        self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, dispute_id: str | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "spend", budget_id, lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id)
+        )
+
+    def submit_return(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        period_start: date,
+        period_end: date,
+        declared_spent: Decimal,
+        notes: str,
+    ) -> Outcome[str]:
+        return self.change(
+            actor,
+            "submit_return",
+            budget_id,
+            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes),
+        )
+
+    def accept_return(self, actor: Actor, budget_id: UUID, return_id: str) -> Outcome[None]:
+        return self.change(actor, "decide_return", budget_id, lambda b: b.accept_return(actor, return_id))
+
+    def query_return(self, actor: Actor, budget_id: UUID, return_id: str, reason: str) -> Outcome[None]:
+        return self.change(
+            actor, "decide_return", budget_id, lambda b: b.query_return(actor, return_id, reason)
+        )
+
+    def recover_surplus(self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str) -> Outcome[None]:
+        return self.change(actor, "recover", budget_id, lambda b: b.recover_surplus(actor, amount, reason))
+
+    def start_trial(
+        self, actor: Actor, budget_id: UUID, name: str, virtual_amount: Decimal, baseline_cost: Decimal
+    ) -> Outcome[str]:
+        return self.change(
+            actor, "trial", budget_id, lambda b: b.start_trial(actor, name, virtual_amount, baseline_cost)
+        )
+
+    def record_trial_spend(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        trial_id: str,
+        request: SpendRequest,
+        idempotency_key: str | None = None,
+    ) -> Outcome[Spend]:
+        spend_id = self.spend_id(
+            budget_id, f"trial/{trial_id}/{idempotency_key}" if idempotency_key else None
+        )
+        return self.change(
+            actor,
+            "trial_spend",
+            budget_id,
+            lambda b: b.record_trial_spend(actor, trial_id, spend_id, request),
+        )
+
+    def conclude_trial(
+        self, actor: Actor, budget_id: UUID, trial_id: str, outcome: str, notes: str
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "trial", budget_id, lambda b: b.conclude_trial(actor, trial_id, outcome, notes)
+        )
+
+    def raise_dispute(
+        self, actor: Actor, budget_id: UUID, subject: str, grounds: str, subject_ref: str | None = None
+    ) -> Outcome[str]:
+        return self.change(
+            actor, "raise_dispute", budget_id, lambda b: b.raise_dispute(actor, subject, grounds, subject_ref)
+        )
+
+    def resolve_dispute(
+        self, actor: Actor, budget_id: UUID, dispute_id: str, outcome: str, resolution: str
+    ) -> Outcome[None]:
+        return self.change(
+            actor,
+            "resolve_dispute",
+            budget_id,
+            lambda b: b.resolve_dispute(actor, dispute_id, outcome, resolution),
+        )
+
+    def review(
+        self, actor: Actor, budget_id: UUID, reviewed_on: date, summary: str, next_review_due: date
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "review", budget_id, lambda b: b.review(actor, reviewed_on, summary, next_review_due)
+        )
+
+    def suspend_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.suspend(actor, reason))
+
+    def resume_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.resume(actor, reason))
+
+    def close_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason))

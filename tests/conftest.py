@@ -1,0 +1,98 @@
+"""Fixtures shared by every tier: the two stores, a fresh ledger per test, actors.
+
+`store_url` runs a test once on SQLite (a file in the test's tmp dir) and once
+on PostgreSQL (a schema of its own, dropped afterwards). Under `CI=true` a
+PostgreSQL server that cannot be reached fails the test; elsewhere it skips.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from ledger.aggregates.actor import Actor
+from ledger.use_cases import LedgerService
+
+PG_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+CASEWORKER = Actor("cw-1", "caseworker")
+AUDITOR = Actor("aud-1", "auditor")
+BROKER = Actor("brk-1", "broker", org="brokerage-a")
+OTHER_BROKER = Actor("brk-2", "broker", org="brokerage-b")
+FAMILY = Actor("fam-1", "family", family="FAM-001")
+COMMISSIONER = Actor("com-1", "commissioner")
+ADMIN = Actor("adm-1", "admin")
+
+
+def _pg_or_fail() -> None:
+    try:
+        with psycopg.connect(PG_URL, connect_timeout=3):
+            pass
+    except psycopg.OperationalError as e:
+        message = f"PostgreSQL at {PG_URL} is unreachable: {e}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL pointing at a fresh, empty schema for this test only."""
+    _pg_or_fail()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}schema={schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/ledger.db"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def ledger(store_url: str) -> Iterator[LedgerService]:
+    app = LedgerService(url=store_url)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def open_budget(app: LedgerService, reference: str | None = None, **overrides: object) -> uuid.UUID:
+    """Open a budget with sensible defaults (a unique reference unless given)."""
+    fields: dict[str, object] = dict(
+        reference=reference or f"BH-{uuid.uuid4().hex[:8]}",
+        family_ref="FAM-001",
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+        management="direct_payment",
+        cohort="2026-pilot",
+        broker_org="brokerage-a",
+    )
+    fields.update(overrides)
+    return app.open_budget(CASEWORKER, **fields).result  # type: ignore[arg-type]
+
+
+def funded_budget(app: LedgerService, allocated: str = "1000.00", released: str = "600.00",
+                  **overrides: object) -> uuid.UUID:
+    """An active budget with an allocation and one released (ungated) instalment."""
+    budget_id = open_budget(app, **overrides)
+    app.decide_allocation(CASEWORKER, budget_id, {"social_care": Decimal(allocated)}, "test")
+    app.schedule_instalment(CASEWORKER, budget_id, Decimal(released), date(2026, 4, 1), False)
+    app.release_instalment(CASEWORKER, budget_id, 1)
+    return budget_id
