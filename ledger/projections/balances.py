@@ -13,12 +13,17 @@ from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
 
 from ledger.aggregates import events as ev
 from ledger.errors import InvalidInput
 from ledger.projections.pence import from_pence, to_pence
-from ledger.projections.view import PostgresReadView, ReadView, SQLiteReadView, Write
+from ledger.projections.view import (
+    PostgresReadView,
+    ReadModelProjection,
+    ReadView,
+    SQLiteReadView,
+    Write,
+)
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS {p}budgets (budget_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
@@ -154,11 +159,9 @@ def _(event: Any, tracking: Tracking) -> list[Write]:
     return [(SET_STATUS, {**_base(event), "status": status})]
 
 
-class BalancesProjection(Projection[Any]):
+class BalancesProjection(ReadModelProjection):
     name = "balances"
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply(writes_for(domain_event, tracking), tracking)
+    writes = staticmethod(writes_for)
 
 
 class BalancesQueries(ReadView):

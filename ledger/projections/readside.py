@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import Environment
 
@@ -26,6 +26,33 @@ from ledger.use_cases import LedgerService
 
 log = logging.getLogger(__name__)
 SUPERVISE_SECONDS = 1.0
+
+
+def catch_up(
+    app: LedgerService,
+    projection: Any,
+    progress: Callable[[int, int], None] | None,
+    head: Callable[[], int],
+    batch: int = 500,
+) -> None:
+    """Apply the backlog in batches: one transaction (all writes, last tracking) per batch.
+
+    The same writes and the same exactly-once rule as the runner, only fewer commits;
+    the library's runner takes over from the tracked position for the live tail.
+    """
+    view, start, target = projection.view, projection.view.position(), head()
+    while start < target:
+        notifications = app.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
+        if not notifications:
+            break
+        writes = []
+        for notification in notifications:
+            tracking = Tracking(app.name, notification.id)
+            writes += projection.writes(app.mapper.to_domain_event(notification), tracking)
+        start = notifications[-1].id
+        view.apply(writes, Tracking(app.name, start))
+        if progress:
+            progress(start, target)
 
 
 class ReadSide:
@@ -134,6 +161,7 @@ class ReadSide:
         model = READ_MODELS[name]
         generation = self.generations.live(name) + 1
         view = self.view(name, generation)
+        catch_up(LedgerService(url=self.url), model.projection_class(generation)(view), progress, head)
         with self.runner(model, generation) as runner:
             while True:
                 target, done = head(), view.position()

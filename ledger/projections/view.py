@@ -16,10 +16,12 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
 Write = tuple[str, dict[str, Any]]
+ASYNC_COMMIT = SQL("SET LOCAL synchronous_commit TO OFF")
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 
@@ -42,6 +44,17 @@ class ReadView:
 
     def position(self, application_name: str = "ledger") -> int:
         return self.max_tracking_id(application_name) or 0  # type: ignore[attr-defined]
+
+
+class ReadModelProjection(Projection[Any]):
+    """A projection whose whole effect is `writes(event, tracking)`, applied with the tracking."""
+
+    @staticmethod
+    def writes(event: Any, tracking: Tracking) -> list[Write]:
+        raise NotImplementedError
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.apply(self.writes(domain_event, tracking), tracking)
 
 
 class SQLiteReadView(SQLiteTrackingRecorder, ReadView):
@@ -75,7 +88,10 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
 
     def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
-        with self.datastore.transaction(commit=True) as curs:
+        with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
+            # Durability of a read model's tail is not needed: rows and tracking commit
+            # together, so a lost tail is simply re-applied after a crash.
+            curs.execute(ASYNC_COMMIT, prepare=True)
             for sql, params in writes:
                 curs.execute(to_pyformat(sql.format(p=self.prefix)), params)
             self._insert_tracking(curs, tracking)
