@@ -7,7 +7,8 @@ door with `InvalidAmount` rather than silently rounded somewhere inside.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from ledger.errors import InvalidAmount
 
@@ -18,6 +19,8 @@ ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("999999999.99")
 
 Money = Decimal
+#: ASCII digits only: no exponents, digit separators or other scripts' digits
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
 def to_money(value: object) -> Decimal:
@@ -25,13 +28,9 @@ def to_money(value: object) -> Decimal:
     if isinstance(value, (bool, float)):
         raise InvalidAmount(f"amounts must be decimal strings, not {type(value).__name__}")
     if isinstance(value, str):
-        text = value.strip()
-        if not text or text != value:
-            raise InvalidAmount(f"{value!r} is not an amount")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise InvalidAmount(f"{text!r} is not an amount") from None
+        if not PLAIN_DECIMAL.fullmatch(value):
+            raise InvalidAmount(f"{value!r} is not a plain decimal amount such as '600.00'")
+        value = Decimal(value)
     if isinstance(value, int):
         value = Decimal(value)
     if not isinstance(value, Decimal):

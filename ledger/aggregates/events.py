@@ -97,9 +97,9 @@ class AllocationRevised(BudgetEvent):
     dispute_id: str | None
 
     def apply_to(self, budget: Budget) -> None:
-        assert budget.allocation is not None
-        budget.allocation.amounts = dict(self.amounts)
-        budget.allocation.revisions += 1
+        allocation: Allocation = budget.allocation  # type: ignore[assignment]  # revised only once decided
+        allocation.amounts = dict(self.amounts)
+        allocation.revisions += 1
 
 
 class InstalmentScheduled(BudgetEvent):

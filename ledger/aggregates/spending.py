@@ -79,8 +79,8 @@ class SpendingCommands(BudgetBase):
         self.require_active()
         self.require_in_period(request.service_date)
         if request.funding_stream is not None:
-            assert self.allocation is not None  # an active budget has one
-            if request.funding_stream not in self.allocation.amounts:
+            allocated = self.allocation.amounts if self.allocation else {}
+            if allocated.get(request.funding_stream, ZERO) <= ZERO:
                 raise errors.StreamNotAllocated(f"no allocation from {request.funding_stream}")
         if request.amount > self.available:
             raise errors.InsufficientFunds(
@@ -154,6 +154,7 @@ class SpendingCommands(BudgetBase):
 
     def conclude_trial(self, actor: Actor, trial_id: str, outcome: str, notes: str) -> None:
         trial = self.trial(trial_id)
+        self.require_not_closed()
         check_choice("outcome", outcome, TRIAL_OUTCOMES)
         if trial.status != "open":
             raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
