@@ -1,0 +1,54 @@
+"""The audit trail, read from the event store itself: history, state as it stood, chain verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import BudgetId, ServiceDep, allowed
+from api.errors import problem_responses
+from api.schemas.audit import EventOut, HistoryOut, VerificationOut
+from api.schemas.budget import BudgetOut
+from api.schemas.types import Instant
+from ledger import audit, errors
+from ledger.aggregates.actor import Actor
+
+router = APIRouter(
+    prefix="/budgets/{budget_id}", tags=["audit"], responses=problem_responses(401, 403, 404, 422, 500)
+)
+HistoryReader = Annotated[Actor, allowed("history")]
+StateReader = Annotated[Actor, allowed("state_as_of")]
+Verifier = Annotated[Actor, allowed("verify")]
+AsOf = Annotated[Instant | None, Query(description="ISO 8601 time with offset, e.g. 2026-05-01T12:00:00Z")]
+
+
+@router.get("/history")
+def history(budget_id: BudgetId, actor: HistoryReader, service: ServiceDep, as_of: AsOf = None) -> HistoryOut:
+    """The budget's events in order, with actor, time, data and chain hashes (auditor, caseworker, family)."""
+    events = audit.history(service, actor, budget_id, as_of)
+    return HistoryOut(events=[EventOut.model_validate(audit.describe(e)) for e in events])
+
+
+@router.get("/state")
+def state(
+    budget_id: BudgetId,
+    actor: StateReader,
+    service: ServiceDep,
+    as_of: AsOf = None,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+) -> BudgetOut:
+    """The budget as it stood at a time or a version; now if neither is given (auditor, caseworker)."""
+    if as_of is not None and version is not None:
+        raise errors.InvalidInput("give as_of or version, not both")
+    budget = audit.state_as_of(service, actor, budget_id, as_of, version)
+    # the store answers a version beyond the newest with the newest: that version never existed
+    if version is not None and budget.version < version:
+        raise errors.ItemNotFound(f"budget {budget_id} has no version {version} (it is at {budget.version})")
+    return BudgetOut.of(budget)
+
+
+@router.get("/verification")
+def verification(budget_id: BudgetId, actor: Verifier, service: ServiceDep) -> VerificationOut:
+    """Recompute the hash chain: ok, or the first version that fails (auditor)."""
+    return VerificationOut.model_validate(vars(audit.verify(service, actor, budget_id)))

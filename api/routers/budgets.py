@@ -1,0 +1,30 @@
+"""Opening a budget and reading it as it stands now (from the event store: a write is seen at once)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+
+from api.deps import BudgetId, ServiceDep, allowed
+from api.errors import problem_responses
+from api.schemas.budget import BudgetOut, OpenBudgetIn
+from ledger.aggregates.actor import Actor
+
+router = APIRouter(prefix="/budgets", tags=["budgets"])
+Opener = Annotated[Actor, allowed("open")]
+Reader = Annotated[Actor, allowed("read")]
+
+
+@router.post("", status_code=201, responses=problem_responses(401, 403, 409, 413, 422, 500))
+def open_budget(body: OpenBudgetIn, actor: Opener, service: ServiceDep, response: Response) -> BudgetOut:
+    """Open a budget for one family, child and period (caseworker); the reference must be unused."""
+    outcome = service.open_budget(actor, **dict(body))
+    response.headers["Location"] = f"/v1/budgets/{outcome.result}"
+    return BudgetOut.of(outcome.budget)
+
+
+@router.get("/{budget_id}", responses=problem_responses(401, 403, 404, 422, 500))
+def read_budget(budget_id: BudgetId, actor: Reader, service: ServiceDep) -> BudgetOut:
+    """The budget as it stands, with balances (caseworker, auditor, broker and family in scope)."""
+    return BudgetOut.of(service.read(actor, budget_id))

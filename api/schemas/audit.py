@@ -1,0 +1,34 @@
+"""The audit trail on the wire: history entries with their chain hashes, and the verification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class EventActor(BaseModel):
+    id: str
+    role: str
+
+
+class EventOut(BaseModel):
+    type: str = Field(examples=["SpendRecorded"])
+    version: int
+    recorded_at: datetime
+    actor: EventActor
+    data: dict[str, Any] = Field(description="the event's own fields; amounts as strings")
+    prev_hash: str
+    hash: str
+
+
+class HistoryOut(BaseModel):
+    events: list[EventOut]
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    checked: int = Field(description="how many events were checked")
+    first_failure: int | None = Field(description="the first version whose hash or link fails, or null")
+    head_hash: str

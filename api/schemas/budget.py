@@ -1,0 +1,179 @@
+"""The budget as clients read it (DESIGN "Shapes that clients read"), and the body that opens one."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.types import Day, Management, MoneyOut, Name, Ref, Status
+
+EXAMPLE_OPEN: dict[str, Any] = {
+    "reference": "BH-2026-0017",
+    "family_ref": "FAM-0042",
+    "period_start": "2026-04-01",
+    "period_end": "2027-03-31",
+    "management": "direct_payment",
+    "cohort": "2026-pilot",
+    "broker_org": "brokerage-a",
+}
+
+
+class OpenBudgetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_OPEN]})
+
+    reference: Ref = Field(description="the council's unique reference")
+    family_ref: Ref = Field(description="the family's pseudonymous id in the case system")
+    period_start: Day
+    period_end: Day = Field(description="after period_start")
+    management: Management
+    cohort: Name | None = None
+    broker_org: Ref | None = None
+
+
+class Balances(BaseModel):
+    allocated: MoneyOut
+    scheduled: MoneyOut
+    released: MoneyOut
+    spent: MoneyOut
+    recovered: MoneyOut
+    available: MoneyOut
+    unreleased: MoneyOut
+
+
+class AllocationOut(BaseModel):
+    amounts: dict[str, MoneyOut]
+    total: MoneyOut
+    rationale: str
+    variance_reason: str | None
+    scheme_id: str | None = Field(description="the RAS scheme, if the allocation was assessed")
+    scheme_version: int | None
+    scheme_fingerprint: str | None
+    answers: dict[str, str]
+    points: int | None
+    band: str | None
+    indicative_amount: MoneyOut | None
+    working: list[str]
+    revisions: int
+
+
+class InstalmentOut(BaseModel):
+    number: int
+    amount: MoneyOut
+    due_on: date
+    gated: bool
+    status: str = Field(description="scheduled, released or cancelled")
+    note: str | None = Field(description="why it was cancelled")
+
+
+class SpendOut(BaseModel):
+    spend_id: str
+    amount: MoneyOut
+    category: str
+    provider: str
+    service_date: date
+    description: str
+    units: MoneyOut | None
+    unit: str | None
+    funding_stream: str | None
+    reversed: bool
+    reversal_reason: str | None
+
+
+class ReturnOut(BaseModel):
+    return_id: str
+    period_start: date
+    period_end: date
+    declared_spent: MoneyOut
+    notes: str
+    submitted_at_version: int
+    status: str = Field(description="submitted, accepted or queried")
+    query_reason: str | None
+
+
+class TrialOut(BaseModel):
+    trial_id: str
+    name: str
+    virtual_amount: MoneyOut
+    baseline_cost: MoneyOut
+    spent: MoneyOut
+    status: str = Field(description="open, adopted or abandoned")
+    notes: str | None
+    spends: list[SpendOut]
+
+
+class DisputeOut(BaseModel):
+    dispute_id: str
+    subject: str
+    subject_ref: str | None
+    grounds: str
+    status: str = Field(description="open or resolved")
+    outcome: str | None
+    resolution: str | None
+
+
+class ReviewOut(BaseModel):
+    reviewed_on: date
+    summary: str
+    next_review_due: date
+
+
+class BudgetOut(BaseModel):
+    id: UUID
+    reference: str
+    family_ref: str
+    period_start: date
+    period_end: date
+    management: str
+    cohort: str | None
+    broker_org: str | None
+    status: Status
+    version: int
+    head_hash: str = Field(description="the hash of the newest event: a receipt of the whole chain")
+    balances: Balances
+    allocation: AllocationOut | None
+    instalments: list[InstalmentOut]
+    spends: list[SpendOut]
+    monitoring_returns: list[ReturnOut]
+    trials: list[TrialOut]
+    disputes: list[DisputeOut]
+    reviews: list[ReviewOut]
+
+    @classmethod
+    def of(cls, budget: Any) -> Self:
+        """Shape a `ledger` Budget for the wire."""
+        allocation = vars(budget.allocation) | {"total": budget.allocated} if budget.allocation else None
+        return cls(
+            id=budget.id,
+            reference=budget.reference,
+            family_ref=budget.family_ref,
+            period_start=budget.period_start,
+            period_end=budget.period_end,
+            management=budget.management,
+            cohort=budget.cohort,
+            broker_org=budget.broker_org,
+            status=budget.status,
+            version=budget.version,
+            head_hash=budget.head_hash,
+            balances=Balances(**_balances(budget)),
+            allocation=AllocationOut.model_validate(allocation) if allocation else None,
+            instalments=[InstalmentOut.model_validate(vars(i)) for i in budget.instalments],
+            spends=[SpendOut.model_validate(vars(s)) for s in budget.spends.values()],
+            monitoring_returns=[ReturnOut.model_validate(vars(r)) for r in budget.returns.values()],
+            trials=[_trial(t) for t in budget.trials.values()],
+            disputes=[DisputeOut.model_validate(vars(d)) for d in budget.disputes.values()],
+            reviews=[ReviewOut.model_validate(vars(r)) for r in budget.reviews],
+        )
+
+
+def _balances(budget: Any) -> dict[str, Decimal]:
+    names = ("allocated", "scheduled", "released", "spent", "recovered", "available", "unreleased")
+    return {name: getattr(budget, name) for name in names}
+
+
+def _trial(trial: Any) -> TrialOut:
+    spends = [SpendOut.model_validate(vars(s)) for s in trial.spends.values()]
+    return TrialOut.model_validate(vars(trial) | {"spends": spends})

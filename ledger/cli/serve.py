@@ -1,0 +1,20 @@
+"""`ledger serve`: the HTTP API under uvicorn, on the store named by LEDGER_DATABASE_URL."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+#: named, not imported: the ledger package never imports the web layer (tests/unit/test_layers.py)
+APP_FACTORY = "api.app:create_app"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Run the API (docs at /docs)."""
+    import uvicorn
+
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port)

@@ -1,0 +1,153 @@
+"""Every route of the API v1 this service answers, with who may call it (as DESIGN says) and a valid body.
+
+The `allowed` sets are written from DESIGN.md's table, not read from
+`ledger.access`, so the refusal matrix checks the code against the design.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.api.conftest import POINTS_ANSWERS, Prepared, open_body, spend_body, trial_spend_body
+
+CW, BROKER, FAMILY, AUDITOR = "caseworker", "broker_own", "family_own", "auditor"
+Body = Callable[[Prepared], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: Body = lambda p: None
+    created: bool = False  # answers 201
+    idempotent: bool = False  # needs an Idempotency-Key
+
+    def url(self, prepared: Prepared) -> str:
+        return self.path.format(**prepared.ids())
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def call(self, api: Any, prepared: Prepared, who: str | None, **kw: Any) -> Any:
+        headers = kw.pop("headers", {})
+        if self.idempotent:
+            headers = {"Idempotency-Key": uuid.uuid4().hex, **headers}
+        if self.method == "GET":
+            return api.get(self.url(prepared), who, headers=headers, **kw)
+        kw.setdefault("json", self.body(prepared))
+        return api.post(self.url(prepared), who, headers=headers, **kw)
+
+
+def _allowed(*who: str) -> frozenset[str]:
+    return frozenset(who)
+
+
+B = "/v1/budgets/{id}"
+REASON = {"reason": "agreed with the family"}
+ROUTES: list[Route] = [
+    Route("POST", "/v1/budgets", _allowed(CW), lambda p: open_body(), created=True),
+    Route("GET", B, _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", "/v1/ras/schemes", _allowed(CW, AUDITOR)),
+    Route("GET", "/v1/ras/schemes/short-breaks-points", _allowed(CW, AUDITOR)),
+    Route(
+        "POST",
+        "/v1/ras/assessments",
+        _allowed(CW),
+        lambda p: {"scheme": "short-breaks-points", "answers": POINTS_ANSWERS},
+    ),
+    Route(
+        "POST",
+        B + "/allocation",
+        _allowed(CW),
+        lambda p: {"amounts": {"social_care": "600.00"}, "rationale": "flat rate"},
+    ),
+    Route(
+        "POST",
+        B + "/allocation/revisions",
+        _allowed(CW),
+        lambda p: {"amounts": {"social_care": "1200.00"}, "reason": "more nights", "dispute_id": "D1"},
+    ),
+    Route(
+        "POST",
+        B + "/instalments",
+        _allowed(CW),
+        lambda p: {"amount": "100.00", "due_on": "2027-02-01", "gated": False},
+        created=True,
+    ),
+    Route("POST", B + "/instalments/{pending_instalment}/release", _allowed(CW)),
+    Route("POST", B + "/instalments/{cancellable_instalment}/cancellation", _allowed(CW), lambda p: REASON),
+    Route("POST", B + "/spends", _allowed(CW, BROKER), lambda p: spend_body(), created=True, idempotent=True),
+    Route("POST", B + "/spends/{spend_id}/reversal", _allowed(CW, BROKER), lambda p: {"reason": "twice"}),
+    Route(
+        "POST",
+        B + "/monitoring-returns",
+        _allowed(CW, BROKER, FAMILY),
+        lambda p: {
+            "period_start": "2026-04-01",
+            "period_end": "2026-09-30",
+            "declared_spent": "90.00",
+            "notes": "PA hours",
+        },
+        created=True,
+    ),
+    Route("POST", B + "/monitoring-returns/{return_to_accept}/acceptance", _allowed(CW)),
+    Route("POST", B + "/monitoring-returns/{return_to_query}/query", _allowed(CW), lambda p: REASON),
+    Route(
+        "POST",
+        B + "/surplus-recoveries",
+        _allowed(CW),
+        lambda p: {"amount": "10.00", "reason": "unspent"},
+    ),
+    Route(
+        "POST",
+        B + "/trials",
+        _allowed(CW),
+        lambda p: {"name": "respite trial", "virtual_amount": "400.00", "baseline_cost": "650.00"},
+        created=True,
+    ),
+    Route(
+        "POST",
+        B + "/trials/{trial_id}/spends",
+        _allowed(CW, BROKER),
+        lambda p: trial_spend_body(),
+        created=True,
+        idempotent=True,
+    ),
+    Route(
+        "POST",
+        B + "/trials/{trial_id}/conclusion",
+        _allowed(CW),
+        lambda p: {"outcome": "adopted", "notes": "works"},
+    ),
+    Route(
+        "POST",
+        B + "/disputes",
+        _allowed(CW, FAMILY),
+        lambda p: {"subject": "spend", "subject_ref": p.spend_id, "grounds": "not ours"},
+        created=True,
+    ),
+    Route(
+        "POST",
+        B + "/disputes/{dispute_id}/resolution",
+        _allowed(CW),
+        lambda p: {"outcome": "not_upheld", "resolution": "allocation stands"},
+    ),
+    Route(
+        "POST",
+        B + "/reviews",
+        _allowed(CW),
+        lambda p: {"reviewed_on": "2026-10-01", "summary": "on track", "next_review_due": "2027-04-01"},
+    ),
+    Route("POST", B + "/suspension", _allowed(CW), lambda p: REASON),
+    Route("POST", B + "/resumption", _allowed(CW), lambda p: REASON),
+    Route("POST", B + "/closure", _allowed(CW), lambda p: REASON),
+    Route("GET", B + "/history", _allowed(AUDITOR, CW, FAMILY)),
+    Route("GET", B + "/state", _allowed(AUDITOR, CW)),
+    Route("GET", B + "/verification", _allowed(AUDITOR)),
+]
+BY_NAME = {route.name: route for route in ROUTES}

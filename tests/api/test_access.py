@@ -1,0 +1,81 @@
+"""The refusal matrix: every role variant against every route, and every way of not being authenticated."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import ROLE_VARIANTS, Api, Prepared, problem_of
+from tests.api.routes import ROUTES, Route
+
+BAD_AUTHORIZATION = {
+    "no header": None,
+    "another scheme": "Basic Y2FzZXdvcmtlcjpzZWNyZXQ=",
+    "bearer without a key": "Bearer",
+    "bearer with blanks": "Bearer   ",
+    "two tokens": "Bearer ibl_one ibl_two",
+    "unknown key": "Bearer ibl_" + "x" * 43,
+    "not a ledger key": "Bearer 0123456789abcdef",
+}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_request_without_a_good_key_is_401_and_records_nothing(
+    api: Api, prepared: Prepared, route: Route
+) -> None:
+    before = api.version(prepared.budget_id)
+    cases = {**BAD_AUTHORIZATION, "revoked key": f"Bearer {api.keys['revoked']}"}
+    for case, header in cases.items():
+        headers = {"Authorization": header} if header is not None else {}
+        response = route.call(api, prepared, None, headers=headers)
+        problem_of(response, 401, "unauthenticated")
+        assert response.headers["WWW-Authenticate"] == "Bearer", case
+    assert api.version(prepared.budget_id) == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_each_role_is_refused_or_allowed_as_the_design_says(
+    api: Api, prepared: Prepared, route: Route
+) -> None:
+    for who in ROLE_VARIANTS:
+        before = api.version(prepared.budget_id)
+        response = route.call(api, prepared, who)
+        if who in route.allowed:
+            # allowed: answered, perhaps refused by a business rule of the budget's state, never 401/403/422
+            assert response.status_code in (200, 201, 409), (who, response.text)
+            if response.status_code == 409:
+                problem_of(response, 409)
+        else:
+            problem_of(response, 403, "forbidden")
+            assert api.version(prepared.budget_id) == before, who
+
+
+#: on the prepared budget these three are refused by a rule of its state, not by access
+REFUSED_BY_STATE = {
+    "POST /v1/budgets/{id}/allocation": "allocation-already-decided",
+    "POST /v1/budgets/{id}/resumption": "invalid-status-transition",
+    "POST /v1/budgets/{id}/closure": "funds-remaining",
+}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_the_first_allowed_role_succeeds_on_a_prepared_budget(
+    api: Api, prepared: Prepared, route: Route
+) -> None:
+    who = sorted(route.allowed)[0]
+    response = route.call(api, prepared, who)
+    if route.name in REFUSED_BY_STATE:
+        problem_of(response, 409, REFUSED_BY_STATE[route.name])
+    else:
+        assert response.status_code == (201 if route.created else 200), response.text
+
+
+def test_a_broker_or_family_out_of_scope_is_forbidden_even_to_read(api: Api, prepared: Prepared) -> None:
+    for who in ("broker_other", "family_other"):
+        problem_of(api.get(f"/v1/budgets/{prepared.budget_id}", who), 403, "forbidden")
+    for who in ("broker_own", "family_own"):
+        assert api.get(f"/v1/budgets/{prepared.budget_id}", who).status_code == 200
+
+
+def test_a_role_that_may_never_act_hears_403_even_for_an_unknown_budget(api: Api) -> None:
+    problem_of(api.get("/v1/budgets/00000000-0000-4000-8000-000000000000", "commissioner"), 403, "forbidden")
+    problem_of(api.get("/v1/budgets/00000000-0000-4000-8000-000000000000", "caseworker"), 404, "not-found")
