@@ -9,6 +9,7 @@ router to `ROUTERS`; start and stop anything long-lived in `lifespan`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,16 +23,19 @@ from api.routers import (
     budgets,
     disputes,
     instalments,
+    listing,
     monitoring,
     ras,
     reviews_status,
     spends,
     trials,
 )
+from ledger.projections.readside import ReadSide
 from ledger.use_cases import LedgerService
 
 #: every router of /v1, in the order they appear in the docs
 ROUTERS: list[APIRouter] = [
+    listing.router,
     budgets.router,
     allocation.router,
     instalments.router,
@@ -58,16 +62,28 @@ MAX_BODY_BYTES = 64 * 1024
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Process start and stop: projections and other background work hook in here."""
+    """Process start and stop: the projections run in the background unless told not to."""
+    if app.state.run_projections:
+        app.state.read_side.start()
     try:
         yield
     finally:
+        if app.state.run_projections:
+            app.state.read_side.stop()
         if app.state.owns_service:
             app.state.service.close()
 
 
-def create_app(service: LedgerService | None = None) -> FastAPI:
-    """The API on `service`, or on a new one from LEDGER_DATABASE_URL (closed at shutdown)."""
+def create_app(
+    service: LedgerService | None = None,
+    read_side: ReadSide | None = None,
+    run_projections: bool | None = None,
+) -> FastAPI:
+    """The API on `service`, or on a new one from LEDGER_DATABASE_URL (closed at shutdown).
+
+    The read models are kept up to date in this process unless `run_projections` is
+    false (or LEDGER_RUN_PROJECTIONS=0, for deployments running `ledger projections run`).
+    """
     app = FastAPI(
         title="Individual budget ledger",
         version="1.0.0",
@@ -76,6 +92,10 @@ def create_app(service: LedgerService | None = None) -> FastAPI:
     )
     app.state.owns_service = service is None
     app.state.service = service if service is not None else LedgerService()
+    app.state.read_side = read_side or ReadSide(app.state.service.url)
+    if run_projections is None:
+        run_projections = os.environ.get("LEDGER_RUN_PROJECTIONS", "1") not in ("0", "false", "no")
+    app.state.run_projections = run_projections
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=MAX_BODY_BYTES)
     for router in ROUTERS:

@@ -46,8 +46,8 @@ class Ledger(Application[UUID]):
     snapshotting_intervals = {Budget: 100, KeyRing: 50}
 
     def __init__(self, env: dict[str, str] | None = None, url: str | None = None) -> None:
-        settings = persistence_env(url or database_url(env))
-        super().__init__(env={**settings, **(env or {})})
+        self.url = url or database_url(env)
+        super().__init__(env={**persistence_env(self.url), **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

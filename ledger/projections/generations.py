@@ -47,8 +47,12 @@ class Generations:
             return cursor.fetchall() if cursor.description else []
 
     def live(self, projection: str) -> int:
-        rows = self._execute("SELECT generation FROM {t} WHERE projection = ?", (projection,))
-        return int(rows[0][0]) if rows else 1  # type: ignore[call-overload]
+        return self.all_live().get(projection, 1)
+
+    def all_live(self) -> dict[str, int]:
+        """Every projection's live generation (those never rebuilt are at 1)."""
+        rows = self._execute("SELECT projection, generation FROM {t}")
+        return {str(name): int(generation) for name, generation in rows}  # type: ignore[call-overload]
 
     def switch(self, projection: str, generation: int) -> None:
         self._execute(

@@ -4,7 +4,8 @@ Each live read model has one `ProjectionRunner` of the library (PostgreSQL via
 LISTEN/NOTIFY, SQLite via the polling bridge). A supervisor thread restarts a
 runner that stopped with an error (it resumes from its tracking position) and
 follows the generation pointer, so a rebuild in another process is picked up
-without restarting the API.
+without restarting the API. Queries use the running projection's own view, so a
+process holds one small connection pool per read model, not several.
 """
 
 from __future__ import annotations
@@ -21,20 +22,15 @@ from eventsourcing.utils import Environment
 
 from ledger.projections.generations import Generations
 from ledger.projections.registry import READ_MODELS, ReadModel, generation_name, view_env
-from ledger.projections.view import ReadView
 from ledger.use_cases import LedgerService
 
 log = logging.getLogger(__name__)
 SUPERVISE_SECONDS = 1.0
+Progress = Callable[[int, int], None]
 
 
-def catch_up(
-    app: LedgerService,
-    projection: Any,
-    progress: Callable[[int, int], None] | None,
-    head: Callable[[], int],
-    batch: int = 500,
-) -> None:
+def catch_up(app: LedgerService, projection: Any, head: Callable[[], int],
+             progress: Progress | None = None, batch: int = 500) -> None:
     """Apply the backlog in batches: one transaction (all writes, last tracking) per batch.
 
     The same writes and the same exactly-once rule as the runner, only fewer commits;
@@ -42,7 +38,8 @@ def catch_up(
     """
     view, start, target = projection.view, projection.view.position(), head()
     while start < target:
-        notifications = app.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
+        notifications = app.recorder.select_notifications(
+            start=start, limit=batch, inclusive_of_start=False)
         if not notifications:
             break
         writes = []
@@ -60,23 +57,34 @@ class ReadSide:
         self.url = url
         self.models: list[ReadModel] = [READ_MODELS[n] for n in (names or READ_MODELS)]
         self.generations = Generations(url)
-        self._views: dict[tuple[str, int], ReadView] = {}
+        self._live = self.generations.all_live()
+        self._views: dict[tuple[str, int], Any] = {}  # views opened for reading, not running
         self._runners: dict[str, tuple[int, ProjectionRunner[Any, Any]]] = {}
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._supervisor: threading.Thread | None = None
 
     # --- reading -------------------------------------------------------------------
+    def live(self, name: str) -> int:
+        return self._live.get(name, 1)
+
     def view(self, name: str, generation: int | None = None) -> Any:
-        model = READ_MODELS[name]
-        generation = generation or self.generations.live(name)
+        """The view of `name` (its live generation unless told), for queries."""
+        generation = generation or self.live(name)
         with self._lock:
+            running = self._runners.get(name)
+            if running and running[0] == generation:
+                return running[1].view
             key = (name, generation)
             if key not in self._views:
-                env = Environment(generation_name(name, generation), view_env(self.url, name, generation))
-                factory = InfrastructureFactory[Any].construct(env=env)
-                self._views[key] = factory.tracking_recorder(model.view_class(self.url))
+                self._views[key] = self._open_view(READ_MODELS[name], generation)
             return self._views[key]
+
+    def _open_view(self, model: ReadModel, generation: int) -> Any:
+        name = generation_name(model.name, generation)
+        factory = InfrastructureFactory[Any].construct(
+            env=Environment(name, view_env(self.url, model.name, generation)))
+        return factory.tracking_recorder(model.view_class(self.url))
 
     def position(self, name: str) -> int:
         return int(self.view(name).position())
@@ -90,19 +98,21 @@ class ReadSide:
     def _supervise(self) -> None:
         while not self._stop.wait(SUPERVISE_SECONDS):
             try:
+                self._live = self.generations.all_live()
                 self._ensure_runners()
-            except Exception:  # a down database must not kill the supervisor
+            except Exception:  # a database that is down must not kill the supervisor
                 log.exception("read side supervision failed; retrying")
 
     def _ensure_runners(self) -> None:
         with self._lock:
             for model in self.models:
-                generation = self.generations.live(model.name)
+                generation = self.live(model.name)
                 current = self._runners.get(model.name)
                 if current and current[0] == generation and not current[1].is_interrupted.is_set():
                     continue
                 if current:
                     self._close_runner(model.name)
+                self._close_views(model.name)  # the runner's own view serves queries now
                 runner = self.runner(model, generation)
                 runner.__enter__()
                 self._runners[model.name] = (generation, runner)
@@ -120,7 +130,13 @@ class ReadSide:
         try:
             runner.__exit__(None, None, None)
         except Exception:
-            log.exception("projection %s stopped with an error; it will resume from its tracking", name)
+            log.exception("projection %s stopped with an error; it resumes from its tracking", name)
+        finally:
+            runner.view.datastore.close()
+
+    def _close_views(self, name: str | None = None) -> None:
+        for key in [k for k in self._views if name is None or k[0] == name]:
+            self._views.pop(key).datastore.close()
 
     def stop(self) -> None:
         self._stop.set()
@@ -129,6 +145,7 @@ class ReadSide:
         with self._lock:
             for name in list(self._runners):
                 self._close_runner(name)
+            self._close_views()
 
     def wait(self, position: int | None, timeout: float = 10.0) -> None:
         """Block until every read model has applied the event at `position`."""
@@ -143,32 +160,32 @@ class ReadSide:
 
     # --- status and rebuild ------------------------------------------------------
     def status(self, head: int) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": m.name,
-                "generation": self.generations.live(m.name),
-                "position": self.position(m.name),
-                "head": head,
-                "lag": max(0, head - self.position(m.name)),
-            }
-            for m in self.models
-        ]
+        rows = []
+        for model in self.models:
+            position = self.position(model.name)
+            rows.append({"name": model.name, "generation": self.live(model.name),
+                         "position": position, "head": head, "lag": max(0, head - position)})
+        return rows
 
-    def rebuild(
-        self, name: str, head: Callable[[], int], progress: Callable[[int, int], None] | None = None
-    ) -> int:
-        """Fill a new generation from zero, then make it live; returns the new generation."""
+    def rebuild(self, name: str, head: Callable[[], int], progress: Progress | None = None) -> int:
+        """Fill a new generation from zero, then make it live; returns the new generation.
+
+        Readers keep the old generation until the switch. The old tables stay (a
+        rebuild that went wrong can be switched back); drop them by hand when done.
+        """
         model = READ_MODELS[name]
         generation = self.generations.live(name) + 1
-        view = self.view(name, generation)
-        catch_up(LedgerService(url=self.url), model.projection_class(generation)(view), progress, head)
-        with self.runner(model, generation) as runner:
-            while True:
-                target, done = head(), view.position()
-                if progress:
-                    progress(done, target)
-                if done >= target:
-                    break
-                runner.run_forever(timeout=0.2)
+        app = LedgerService(url=self.url)
+        try:
+            projection = model.projection_class(generation)(view=self.view(name, generation))
+            catch_up(app, projection, head, progress)
+            runner = self.runner(model, generation)
+            with runner:
+                while runner.view.position() < head():
+                    runner.run_forever(timeout=0.2)
+            runner.view.datastore.close()
             self.generations.switch(name, generation)
+            self._live[name] = generation
+        finally:
+            app.close()
         return generation

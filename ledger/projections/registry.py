@@ -10,7 +10,10 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from ledger.projections.balances import BalancesProjection, PostgresBalancesView, SQLiteBalancesView
+from ledger.projections.monitoring import MonitoringProjection, PostgresMonitoringView, SQLiteMonitoringView
 from ledger.projections.polling import PollingSQLiteApplicationRecorder
+from ledger.projections.portfolio import PortfolioProjection, PostgresPortfolioView, SQLitePortfolioView
+from ledger.projections.spending import PostgresSpendingView, SpendingProjection, SQLiteSpendingView
 from ledger.projections.view import ReadView
 from ledger.store import persistence_env
 
@@ -36,7 +39,13 @@ def generation_name(name: str, generation: int) -> str:
 
 
 READ_MODELS: dict[str, ReadModel] = {
-    m.name: m for m in (ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView),)
+    m.name: m
+    for m in (
+        ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView),
+        ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView),
+        ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
+        ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
+    )
 }
 
 
@@ -49,6 +58,10 @@ def upstream_env(url: str) -> dict[str, str]:
     env = {**persistence_env(url), "LEDGER_DATABASE_URL": url}
     if is_sqlite(url):
         env["APPLICATION_RECORDER_TOPIC"] = get_topic(PollingSQLiteApplicationRecorder)
+    else:
+        # one writer thread per runner: a small pool, so four read models in each of a
+        # few processes stay well inside PostgreSQL's default of 100 connections
+        env.update(POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2")
     return env
 
 

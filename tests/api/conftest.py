@@ -68,8 +68,19 @@ def api(ledger: LedgerService) -> Iterator[Api]:
     }
     revoked_id, keys["revoked"] = create_key(ledger, "caseworker", "gone")
     revoke_key(ledger, revoked_id, "left the team")
-    with TestClient(create_app(service=ledger)) as client:
+    with TestClient(create_app(service=ledger, run_projections=False)) as client:
         yield Api(client, ledger, keys)
+
+
+@pytest.fixture
+def live_api(api: Api) -> Iterator[Api]:
+    """The same API with its read models kept up to date in the background."""
+    read_side = api.client.app.state.read_side  # type: ignore[attr-defined]
+    read_side.start()
+    try:
+        yield api
+    finally:
+        read_side.stop()
 
 
 @dataclass(frozen=True)
