@@ -15,13 +15,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
 from api import errors
 from api.routers import (
     allocation,
+    analytics,
     audit,
     budgets,
     disputes,
+    envelopes,
     instalments,
     listing,
     monitoring,
@@ -46,6 +50,8 @@ ROUTERS: list[APIRouter] = [
     reviews_status.router,
     audit.router,
     ras.router,
+    analytics.router,
+    envelopes.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.
@@ -100,6 +106,10 @@ def create_app(
     app.add_middleware(errors.BodyLimit, limit=MAX_BODY_BYTES)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
+    app.state.route_methods = [
+        (compile_path("/v1" + route.path)[0], route.methods)
+        for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+    ]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -119,6 +119,13 @@ def _internal(instance: str) -> JSONResponse:
     )
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers (a path may be served by several routes)."""
+    path = request.url.path
+    methods = {m for pattern, ms in request.app.state.route_methods for m in ms if pattern.match(path)}
+    return ", ".join(sorted(methods - {"HEAD"}))
+
+
 async def handle(request: Request, exc: Exception) -> JSONResponse:
     """Every error handler of the app, in one function."""
     instance = request.url.path
@@ -129,7 +136,10 @@ async def handle(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, NotAuthenticated):
         return problem(401, "unauthenticated", "An API key is required.", str(exc), instance)
     if isinstance(exc, HTTPException):
-        return _http(exc, instance)
+        response = _http(exc, instance)
+        if exc.status_code == 405:  # Starlette names only the first route's methods
+            response.headers["Allow"] = allowed_methods(request)
+        return response
     log.error("unexpected error on %s %s", request.method, instance, exc_info=exc)
     return _internal(instance)
 

@@ -14,6 +14,7 @@ from typing import Any
 from tests.api.conftest import POINTS_ANSWERS, Prepared, open_body, spend_body, trial_spend_body
 
 CW, BROKER, FAMILY, AUDITOR = "caseworker", "broker_own", "family_own", "auditor"
+COMMISSIONER, ADMIN = "commissioner", "admin"
 Body = Callable[[Prepared], dict[str, Any] | None]
 
 
@@ -149,5 +150,18 @@ ROUTES: list[Route] = [
     Route("GET", B + "/history", _allowed(AUDITOR, CW, FAMILY)),
     Route("GET", B + "/state", _allowed(AUDITOR, CW)),
     Route("GET", B + "/verification", _allowed(AUDITOR)),
+    # read models and envelopes (the list: a broker of any organisation may list, seeing its own)
+    Route("GET", "/v1/budgets", _allowed(CW, AUDITOR, BROKER, "broker_other")),
+    Route("GET", "/v1/analytics/spending?group_by=month,category", _allowed(COMMISSIONER, AUDITOR)),
+    Route("GET", "/v1/analytics/portfolio", _allowed(COMMISSIONER, AUDITOR)),
+    Route("GET", "/v1/analytics/monitoring", _allowed(COMMISSIONER, CW)),
+    Route("GET", "/v1/envelopes", _allowed(COMMISSIONER, ADMIN, AUDITOR)),
+    Route(
+        "POST",
+        "/v1/envelopes",
+        _allowed(COMMISSIONER, ADMIN),
+        lambda p: {"stream": "health", "year": 2026, "amount": "50000.00", "reason": "ICB budget"},
+        created=True,
+    ),
 ]
 BY_NAME = {route.name: route for route in ROUTES}

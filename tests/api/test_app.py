@@ -18,7 +18,7 @@ def test_unknown_routes_wrong_methods_and_unknown_budgets_are_problems(api: Api,
     problem_of(api.get("/v1/nowhere"), 404, "not-found")
     problem = problem_of(api.client.delete(f"/v1/budgets/{prepared.budget_id}"), 405, "method-not-allowed")
     assert problem["instance"] == f"/v1/budgets/{prepared.budget_id}"
-    assert api.client.put("/v1/budgets").headers["Allow"] == "POST"
+    assert api.client.put("/v1/budgets").headers["Allow"] == "GET, POST"
     problem_of(api.get("/v1/budgets/00000000-0000-4000-8000-000000000000"), 404, "not-found")
     problem_of(
         api.post(f"/v1/budgets/{prepared.budget_id}/monitoring-returns/R9/acceptance"), 404, "not-found"

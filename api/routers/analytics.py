@@ -1,0 +1,103 @@
+"""Analytics for commissioners from the read models: spending patterns, portfolio, monitoring.
+
+Each answers JSON, or CSV when asked with `Accept: text/csv`, and says how
+fresh its read model is (`X-Projection-Position`, `X-Projection-Lag`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import ServiceDep, allowed
+from api.errors import problem_responses
+from api.readside import ReadSideDep, mark_freshness
+from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, wire
+from api.schemas.types import Day
+from ledger.aggregates.actor import Actor
+from ledger.errors import InvalidInput
+from ledger.projections.csvout import rows_csv, spending_csv
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "as CSV"}
+SpendingReader = Annotated[Actor, allowed("analytics_spending")]
+PortfolioReader = Annotated[Actor, allowed("analytics_portfolio")]
+MonitoringReader = Annotated[Actor, allowed("analytics_monitoring")]
+
+
+def wants_csv(request: Request) -> bool:
+    return "text/csv" in request.headers.get("accept", "")
+
+
+def csv_answer(text: str, response: Response) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8", headers=dict(response.headers))
+
+
+def parse_group_by(text: str) -> list[str]:
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not keys:
+        raise InvalidInput("group_by names at least one of category, month, cohort, management, stream")
+    return keys
+
+
+@router.get("/spending", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+def spending(
+    request: Request,
+    response: Response,
+    actor: SpendingReader,
+    read_side: ReadSideDep,
+    service: ServiceDep,
+    group_by: Annotated[str, Query(max_length=200, examples=["month,category"])] = "category",
+    date_from: Annotated[Day | None, Query(alias="from")] = None,
+    date_to: Annotated[Day | None, Query(alias="to")] = None,
+    cohort: Annotated[str | None, Query(max_length=200)] = None,
+    include_trials: bool = False,
+) -> Any:
+    """Where the money goes: amounts, units, shares and unit costs by chosen keys (commissioner, auditor)."""
+    keys = parse_group_by(group_by)
+    result = read_side.view("spending").spending(keys, date_from, date_to, cohort, include_trials)
+    mark_freshness(response, read_side, service, "spending")
+    if wants_csv(request):
+        return csv_answer(spending_csv(result, keys), response)
+    return SpendingOut.model_validate({"group_by": keys, **wire(result)})
+
+
+@router.get("/portfolio", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+def portfolio(
+    request: Request,
+    response: Response,
+    actor: PortfolioReader,
+    read_side: ReadSideDep,
+    service: ServiceDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="financial year from 1 April")] = None,
+) -> Any:
+    """Totals allocated, released, spent and available by stream, cohort and management, against envelopes."""
+    result = read_side.view("portfolio").portfolio(year)
+    mark_freshness(response, read_side, service, "portfolio")
+    if wants_csv(request):
+        rows = [{"by": kind, **row} for kind in ("by_stream", "by_cohort", "by_management", "envelopes")
+                for row in result[kind]]
+        return csv_answer(rows_csv(rows), response)
+    return PortfolioOut.model_validate(wire(result))
+
+
+@router.get("/monitoring", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+def monitoring(
+    request: Request,
+    response: Response,
+    actor: MonitoringReader,
+    read_side: ReadSideDep,
+    service: ServiceDep,
+    today: Annotated[Day | None, Query(description="the day overdue is counted to; default today")] = None,
+) -> Any:
+    """Returns awaiting a decision, gated instalments waiting on a return, overdue ones, discrepancies."""
+    day = today or date.today()
+    result = read_side.view("monitoring").monitoring(day)
+    mark_freshness(response, read_side, service, "monitoring")
+    if wants_csv(request):
+        rows = [{"list": kind, **row} for kind in ("waiting", "gated_waiting", "overdue", "discrepancies")
+                for row in result[kind]]
+        return csv_answer(rows_csv(rows), response)
+    return MonitoringOut.model_validate({"today": day.isoformat(), **wire(result)})
