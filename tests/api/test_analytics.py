@@ -20,7 +20,7 @@ def caught_up(api: Api) -> None:
 
 
 def small_ledger(api: Api) -> None:
-    """PA 300.00 for 20 hours in May, residential 200.00 for 2 nights in May, PA 100.00 for 5 hours in June."""
+    """PA 300.00 (20 hours) and residential 200.00 (2 nights) in May; PA 100.00 (5 hours) in June."""
     budget_id = funded_budget(api.service, allocated="1000.00", released="1000.00")
     spend(api, budget_id, "300.00", "personal_assistant", date(2026, 5, 3), "20", "hours")
     spend(api, budget_id, "200.00", "residential_overnight", date(2026, 5, 9), "2", "nights")
@@ -81,8 +81,8 @@ def test_bad_analytics_queries_are_422_problems(live_api: Api) -> None:
 
 def test_a_commissioner_sets_an_envelope_and_the_portfolio_measures_against_it(live_api: Api) -> None:
     funded_budget(live_api.service, allocated="1000.00", released="600.00")
-    made = live_api.post("/v1/envelopes", "commissioner",
-                         json={"stream": "social_care", "year": 2026, "amount": "5000.00", "reason": "budget"})
+    body = {"stream": "social_care", "year": 2026, "amount": "5000.00", "reason": "budget"}
+    made = live_api.post("/v1/envelopes", "commissioner", json=body)
     assert made.status_code == 201, made.text
     caught_up(live_api)
     body = live_api.get("/v1/analytics/portfolio?year=2026", "commissioner").json()
