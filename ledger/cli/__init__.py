@@ -1,4 +1,4 @@
-"""The `ledger` command line: serve the API, manage API keys, load the demo cohort.
+"""The `ledger` command line: serve the API, manage keys and envelopes, run projections, load the demo.
 
 Every command works on the store named by `LEDGER_DATABASE_URL` (default
 `sqlite:///data/ledger.db`). Heavy imports (the API, the demo) happen inside the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from ledger.cli import demo, keys, serve
+from ledger.cli import demo, envelopes, keys, projections, serve
 
 app = typer.Typer(
     name="ledger",
@@ -19,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys.app, name="keys")
+app.add_typer(projections.app, name="projections")
+app.add_typer(envelopes.app, name="envelopes")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

@@ -19,9 +19,11 @@ from uuid import UUID
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from api.app import create_app
 from ledger.aggregates.spending import SpendRequest
+from ledger.cli import app as cli_app
 from ledger.keys import create_key, revoke_key
 from ledger.use_cases import LedgerService
 from tests.conftest import CASEWORKER, funded_budget
@@ -179,3 +181,15 @@ def problem_of(response: httpx.Response, status: int, rule: str | None = None) -
     if rule is not None:
         assert body["type"] == PROBLEMS + rule, body
     return body
+
+
+@pytest.fixture
+def run(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("LEDGER_DATABASE_URL", store_url)
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables to the terminal's width
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(cli_app, list(args))
+
+    return invoke

@@ -7,23 +7,9 @@ import types
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from ledger.cli import app
 from ledger.keys import authenticate
 from ledger.use_cases import LedgerService
-
-
-@pytest.fixture
-def run(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("LEDGER_DATABASE_URL", store_url)
-    monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables to the terminal's width
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Any:
-        return runner.invoke(app, list(args))
-
-    return invoke
 
 
 def test_a_new_key_is_printed_once_alone_on_the_last_line_and_works(run: Any, store_url: str) -> None:

@@ -1,0 +1,97 @@
+"""`ledger projections run | status | rebuild`: the read models outside the API process.
+
+`run` keeps every read model up to date (start the API with LEDGER_RUN_PROJECTIONS=0
+when this runs instead); `status` shows each one's generation, position and lag;
+`rebuild [NAME]` fills a new generation from zero with a progress bar while the
+API keeps reading the old one, then switches it live.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from ledger.projections.readside import ReadSide
+from ledger.projections.registry import READ_MODELS
+from ledger.store import database_url
+from ledger.use_cases import LedgerService
+
+app = typer.Typer(help="Run, inspect and rebuild the read models.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.command()
+def run() -> None:
+    """Keep every read model up to date until interrupted (Ctrl-C or SIGTERM)."""
+    read_side = ReadSide(database_url())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    read_side.start()
+    out.print(f"running {', '.join(READ_MODELS)}; Ctrl-C to stop")
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        read_side.stop()
+
+
+@app.command()
+def status() -> None:
+    """Each read model's live generation, position and lag behind the event store."""
+    service = LedgerService()
+    read_side = ReadSide(service.url)
+    try:
+        head = service.recorder.max_notification_id() or 0
+        table = Table("read model", "generation", "position", "head", "lag")
+        for row in read_side.status(head):
+            table.add_row(*(str(row[k]) for k in ("name", "generation", "position", "head", "lag")))
+        out.print(table)
+    finally:
+        read_side.stop()
+        service.close()
+
+
+@app.command()
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="one read model (all if left out)")] = None,
+) -> None:
+    """Rebuild from zero into a new generation; readers switch over once it has caught up."""
+    names = [name] if name else list(READ_MODELS)
+    unknown = [n for n in names if n not in READ_MODELS]
+    if unknown:
+        raise typer.BadParameter(f"no read model {unknown[0]!r}; choose from {', '.join(READ_MODELS)}")
+    service = LedgerService()
+    read_side = ReadSide(service.url, names)
+
+    def head() -> int:
+        return service.recorder.max_notification_id() or 0
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=out) as progress:
+            for each in names:
+                task = progress.add_task(each, total=head())
+
+                def advance(done: int, total: int, task: TaskID = task) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                generation = read_side.rebuild(each, head, advance)
+                progress.update(task, completed=head(), total=head())
+                out.print(f"{each}: generation {generation} is live")
+    finally:
+        read_side.stop()
+        service.close()
