@@ -55,7 +55,11 @@ def state_as_of(
         version = versions[-1]
     if version is not None and version < 1:
         raise errors.InvalidInput("version counts from 1")
-    return app.load(budget_id, version=version)
+    budget = app.load(budget_id, version=version)
+    # the store answers a version beyond the newest with the newest: that version never existed
+    if version is not None and budget.version < version:
+        raise errors.ItemNotFound(f"budget {budget_id} has no version {version} (it is at {budget.version})")
+    return budget
 
 
 def verify_chain(events: Sequence[Any]) -> Verification:
