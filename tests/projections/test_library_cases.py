@@ -52,7 +52,9 @@ class InTemporaryDirectory:
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def new_sqlite(self) -> SQLiteDatastore:
-        datastore = SQLiteDatastore(db_name=f"{self.directory}/{uuid.uuid4().hex}.db")
+        # a pool as large as the library's own SQLite tests use: its concurrency tests run
+        # many threads, and a small pool made one of them crash the interpreter in sqlite3
+        datastore = SQLiteDatastore(db_name=f"{self.directory}/{uuid.uuid4().hex}.db", pool_size=100)
         self.datastores.append(datastore)
         return datastore
 
