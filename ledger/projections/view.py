@@ -88,12 +88,15 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
 
     def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
-        with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
-            # Durability of a read model's tail is not needed: rows and tracking commit
-            # together, so a lost tail is simply re-applied after a crash.
-            curs.execute(ASYNC_COMMIT, prepare=True)
-            for sql, params in writes:
-                curs.execute(to_pyformat(sql.format(p=self.prefix)), params)
+        with self.datastore.transaction(commit=True) as curs:
+            # Pipelined: the writes go out without waiting for each answer. Durability of a
+            # read model's tail is not needed (rows and tracking commit together, so a lost
+            # tail is re-applied after a crash), hence asynchronous commit.
+            with curs.connection.pipeline():
+                curs.execute(ASYNC_COMMIT, prepare=True)
+                for sql, params in writes:
+                    curs.execute(to_pyformat(sql.format(p=self.prefix)), params)
+            # outside the pipeline: the tracking insert reads back its RETURNING row
             self._insert_tracking(curs, tracking)
 
     def select(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
