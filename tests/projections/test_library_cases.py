@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import uuid
 from typing import Any, ClassVar
 
@@ -45,15 +46,20 @@ class InTemporaryDirectory:
     def setUp(self) -> None:
         self.directory = tempfile.mkdtemp(prefix="ledger-library-cases-")
         self.datastores: list[Any] = []
+        self.threads_before = set(threading.enumerate())
 
     def tearDown(self) -> None:
+        # The library's concurrency tests signal their reader threads to stop but do not
+        # join them; closing the connections under a reader still inside sqlite3 crashed
+        # the interpreter. Let them finish first.
+        for thread in set(threading.enumerate()) - self.threads_before:
+            thread.join(timeout=10)
         for datastore in self.datastores:
             datastore.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def new_sqlite(self) -> SQLiteDatastore:
-        # a pool as large as the library's own SQLite tests use: its concurrency tests run
-        # many threads, and a small pool made one of them crash the interpreter in sqlite3
+        # a pool as large as the library's own SQLite tests use for its concurrency tests
         datastore = SQLiteDatastore(db_name=f"{self.directory}/{uuid.uuid4().hex}.db", pool_size=100)
         self.datastores.append(datastore)
         return datastore
