@@ -161,4 +161,4 @@ class SpendingCommands(BudgetBase):
         self.record(ev.TrialConcluded, actor, trial_id=trial_id, outcome=outcome, notes=notes)
 
 
-__all__ = ["ZERO", "SpendRequest", "SpendingCommands"]
+__all__ = ["SpendRequest", "SpendingCommands"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Notification, Subscription
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -59,4 +58,4 @@ class PollingSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return PollingSubscription(recorder=self, gt=gt, topics=topics)  # type: ignore[return-value]
 
 
-__all__ = ["Any", "PollingSQLiteApplicationRecorder", "PollingSubscription"]
+__all__ = ["PollingSQLiteApplicationRecorder", "PollingSubscription"]
