@@ -61,6 +61,11 @@ def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
         raise Forbidden(f"budget {budget.reference} is outside this {actor.role}'s scope")
 
 
+def is_scoped(actor: Actor) -> bool:
+    """Brokers and families see only some budgets."""
+    return actor.role in (BROKER, FAMILY)
+
+
 def in_scope(actor: Actor, budget: Any) -> bool:
     if actor.role == BROKER:
         return actor.org is not None and budget.broker_org == actor.org

@@ -21,7 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ledger import errors
-from ledger.access import authorize
+from ledger.access import authorize, is_scoped
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
@@ -64,7 +64,18 @@ class Ledger(Application[UUID]):
         return budget
 
     def read(self, actor: Actor, budget_id: UUID, action: str = "read") -> Budget:
-        budget = self.load(budget_id)
+        """The budget, if `actor` may `action` it.
+
+        A broker or family asking for a budget that does not exist hears the same 403 as
+        for one outside their scope, so ids cannot be probed for existence.
+        """
+        authorize(actor, action)
+        try:
+            budget = self.load(budget_id)
+        except errors.BudgetNotFound:
+            if is_scoped(actor):
+                raise errors.Forbidden(f"budget {budget_id} is outside this {actor.role}'s scope") from None
+            raise
         authorize(actor, action, budget)
         return budget
 

@@ -79,3 +79,12 @@ def test_a_broker_or_family_out_of_scope_is_forbidden_even_to_read(api: Api, pre
 def test_a_role_that_may_never_act_hears_403_even_for_an_unknown_budget(api: Api) -> None:
     problem_of(api.get("/v1/budgets/00000000-0000-4000-8000-000000000000", "commissioner"), 403, "forbidden")
     problem_of(api.get("/v1/budgets/00000000-0000-4000-8000-000000000000", "caseworker"), 404, "not-found")
+
+
+def test_a_broker_or_family_cannot_tell_an_unknown_budget_from_one_out_of_scope(
+    api: Api, prepared: Prepared
+) -> None:
+    unknown = "/v1/budgets/00000000-0000-4000-8000-000000000000"
+    for who in ("broker_own", "family_own"):
+        problem_of(api.get(unknown, who), 403, "forbidden")
+    problem_of(api.get(unknown, "caseworker"), 404, "not-found")
