@@ -1,0 +1,1 @@
+"""The individual budget ledger: domain (`aggregates`), application service, read side (`projections`)."""
