@@ -189,9 +189,6 @@ class BalancesQueries(ReadView):
         next_cursor = encode_cursor(rows[limit - 1]["seq"]) if len(rows) > limit else None
         return page, next_cursor
 
-    def streams(self) -> list[dict[str, Any]]:
-        return self.select("SELECT budget_id, stream, amount FROM {p}streams ORDER BY budget_id, stream")
-
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
     allocated, released = from_pence(row["allocated"]), from_pence(row["released"])

@@ -20,6 +20,8 @@ from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from ledger.application import Ledger
+
 Write = tuple[str, dict[str, Any]]
 ASYNC_COMMIT = SQL("SET LOCAL synchronous_commit TO OFF")
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
@@ -42,7 +44,7 @@ class ReadView:
     def select(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def position(self, application_name: str = "ledger") -> int:
+    def position(self, application_name: str = Ledger.name) -> int:
         return self.max_tracking_id(application_name) or 0  # type: ignore[attr-defined]
 
 
@@ -58,10 +60,8 @@ class ReadModelProjection(Projection[Any]):
 
 
 class SQLiteReadView(SQLiteTrackingRecorder, ReadView):
-    prefix = ""
-
     def construct_create_table_statements(self) -> list[str]:
-        tables = [t.format(p="", n="", serial="INTEGER PRIMARY KEY AUTOINCREMENT") for t in self.TABLES]
+        tables = [t.format(p="", n="") for t in self.TABLES]
         return [*super().construct_create_table_statements(), *tables]
 
     def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
@@ -84,7 +84,7 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
         self.prefix = f'"{self.datastore.schema}".{stem}_'
         self.bare_prefix = f"{stem}_"
         for table in self.TABLES:
-            ddl = table.format(p=self.prefix, n=self.bare_prefix, serial="BIGSERIAL PRIMARY KEY")
+            ddl = table.format(p=self.prefix, n=self.bare_prefix)
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
 
     def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
