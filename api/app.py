@@ -108,7 +108,9 @@ def create_app(
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [
         (compile_path("/v1" + route.path)[0], route.methods)
-        for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
     ]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -42,14 +42,26 @@ BATCH = 500
 def build(service: LedgerService, events: int) -> UUID:
     """A budget with exactly `events` events: opened, allocated, one release, then spends."""
     budget: Budget = Budget.open(
-        CASEWORKER, reference=f"BENCH-{uuid4().hex[:12]}", family_ref="FAM-BENCH",
-        period_start=date(2026, 4, 1), period_end=date(2027, 3, 31), management="direct_payment")
+        CASEWORKER,
+        reference=f"BENCH-{uuid4().hex[:12]}",
+        family_ref="FAM-BENCH",
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+        management="direct_payment",
+    )
     budget.decide_allocation(CASEWORKER, {"social_care": Decimal("900000.00")}, "benchmark")
     budget.schedule_instalment(CASEWORKER, Decimal("900000.00"), date(2026, 4, 1), False)
     budget.release_instalment(CASEWORKER, 1)
     for i in range(events - 4):
-        request = SpendRequest(Decimal(f"{10 + i % 50}.25"), "personal_assistant", "PA",
-                               date(2026, 4, 1) + timedelta(days=i % 365), "support", Decimal(3), "hours")
+        request = SpendRequest(
+            Decimal(f"{10 + i % 50}.25"),
+            "personal_assistant",
+            "PA",
+            date(2026, 4, 1) + timedelta(days=i % 365),
+            "support",
+            Decimal(3),
+            "hours",
+        )
         budget.record_spend(CASEWORKER, f"s{i}", request)
         if len(budget.pending_events) >= BATCH:
             service.save(budget)
@@ -61,8 +73,10 @@ def raw_select(conn: Any, store: Store, service: LedgerService, budget_id: UUID)
     """The baseline: on an open connection (the ledger reads through its own pool)."""
     table = service.recorder.events_table_name  # type: ignore[attr-defined]
     key: Any = budget_id.hex if store.name == "sqlite" else budget_id  # as each recorder stores it
-    query = (f"SELECT originator_version, topic, state FROM {table} "
-             f"WHERE originator_id = {store.param} ORDER BY originator_version")
+    query = (
+        f"SELECT originator_version, topic, state FROM {table} "
+        f"WHERE originator_id = {store.param} ORDER BY originator_version"
+    )
     return lambda: list(conn.execute(query, (key,)).fetchall())
 
 
@@ -105,8 +119,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for make_store in stores(args.store):
         with make_store() as store:
             rows.extend(measure(store, events, runs))
-    print_table(f"Loading one budget of {events:,} events (median of {runs} runs; ratio to the raw SELECT)",
-                ["store", "how", "events", "ms", "vs raw"], rows)
+    print_table(
+        f"Loading one budget of {events:,} events (median of {runs} runs; ratio to the raw SELECT)",
+        ["store", "how", "events", "ms", "vs raw"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

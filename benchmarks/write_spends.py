@@ -42,8 +42,15 @@ CREATE_RAW = (
 
 def spend_requests(n: int) -> list[SpendRequest]:
     return [
-        SpendRequest(Decimal(f"{10 + i % 90}.{i % 100:02d}"), CATEGORIES[i % len(CATEGORIES)], "Provider",
-                     date(2026, 4, 1) + timedelta(days=i % 365), "benchmark spend", Decimal(2), "hours")
+        SpendRequest(
+            Decimal(f"{10 + i % 90}.{i % 100:02d}"),
+            CATEGORIES[i % len(CATEGORIES)],
+            "Provider",
+            date(2026, 4, 1) + timedelta(days=i % 365),
+            "benchmark spend",
+            Decimal(2),
+            "hours",
+        )
         for i in range(n)
     ]
 
@@ -52,9 +59,14 @@ def funded_budgets(service: LedgerService, count: int) -> list[UUID]:
     ids = []
     for _ in range(count):
         budget_id = service.open_budget(
-            CASEWORKER, reference=f"BENCH-{uuid4().hex[:12]}", family_ref="FAM-BENCH",
-            period_start=date(2026, 4, 1), period_end=date(2027, 3, 31), management="direct_payment",
-            broker_org=BROKER.org).result
+            CASEWORKER,
+            reference=f"BENCH-{uuid4().hex[:12]}",
+            family_ref="FAM-BENCH",
+            period_start=date(2026, 4, 1),
+            period_end=date(2027, 3, 31),
+            management="direct_payment",
+            broker_org=BROKER.org,
+        ).result
         service.decide_allocation(CASEWORKER, budget_id, {"social_care": Decimal("900000.00")}, "benchmark")
         service.schedule_instalment(CASEWORKER, budget_id, Decimal("900000.00"), date(2026, 4, 1), False)
         service.release_instalment(CASEWORKER, budget_id, 1)
@@ -94,8 +106,20 @@ def raw_rate(store: Store, n: int, threads: int) -> float:
     with closing(store.connect()) as conn:
         conn.execute(CREATE_RAW.format(table))
     budget = str(uuid4())
-    rows = [(str(uuid4()), budget, str(r.amount), r.category, r.provider, r.service_date.isoformat(),
-             r.description, str(r.units), r.unit) for r in spend_requests(n)]
+    rows = [
+        (
+            str(uuid4()),
+            budget,
+            str(r.amount),
+            r.category,
+            r.provider,
+            r.service_date.isoformat(),
+            r.description,
+            str(r.units),
+            r.unit,
+        )
+        for r in spend_requests(n)
+    ]
     insert = f"INSERT INTO {table} VALUES ({', '.join([store.param] * 9)})"
     connections = [store.connect() for _ in range(threads)]
     try:
@@ -114,10 +138,20 @@ def measure(store: Store, n: int) -> list[list[object]]:
     rows: list[list[object]] = []
     for threads in (1, THREADS) if store.name == "postgres" else (1,):
         raw, ledger = raw_rate(store, n, threads), ledger_rate(store, n, threads)
-        rows.append([store.name, "raw INSERT, autocommit", threads, n, f"{n / raw:.2f}", f"{raw:,.0f}",
-                     "1.00x"])
-        rows.append([store.name, "LedgerService.record_spend", threads, n, f"{n / ledger:.2f}",
-                     f"{ledger:,.0f}", f"{ledger / raw:.2f}x"])
+        rows.append(
+            [store.name, "raw INSERT, autocommit", threads, n, f"{n / raw:.2f}", f"{raw:,.0f}", "1.00x"]
+        )
+        rows.append(
+            [
+                store.name,
+                "LedgerService.record_spend",
+                threads,
+                n,
+                f"{n / ledger:.2f}",
+                f"{ledger:,.0f}",
+                f"{ledger / raw:.2f}x",
+            ]
+        )
     return rows
 
 
@@ -128,8 +162,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for make_store in stores(args.store):
         with make_store() as store:
             rows.extend(measure(store, n))
-    print_table("Writing spends: the ledger against raw single-row INSERTs (same run, same store)",
-                ["store", "writer", "threads", "spends", "seconds", "per second", "vs raw"], rows)
+    print_table(
+        "Writing spends: the ledger against raw single-row INSERTs (same run, same store)",
+        ["store", "writer", "threads", "spends", "seconds", "per second", "vs raw"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

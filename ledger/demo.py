@@ -31,9 +31,11 @@ from ledger.use_cases import LedgerService
 T = TypeVar("T")
 CASEWORKER = Actor("cw-demo", "caseworker")
 CLOSED_AFTER = 8  # the closed family moves away after December's spends
-REVIEWS = ("Outcomes on track; PA hours now cover after-school clubs",
-           "Carers report better sleep since the change to the package",
-           "Agreed to try community activities at weekends")
+REVIEWS = (
+    "Outcomes on track; PA hours now cover after-school clubs",
+    "Carers report better sleep since the change to the package",
+    "Agreed to try community activities at weekends",
+)
 
 
 def load_demo(service: LedgerService, seed: int = 2026, families: int = FAMILIES) -> dict[str, object]:
@@ -44,14 +46,27 @@ def load_demo(service: LedgerService, seed: int = 2026, families: int = FAMILIES
     started = time.perf_counter()
     plans = plan_cohort(seed, families)
     if service.find_by_reference(plans[0].reference) is not None:
-        return {"loaded": False, "note": f"{plans[0].reference} exists: the demo is loaded already",
-                "budgets": 0, "allocated": ZERO, "spends": 0, "trial_spends": 0, "events": 0,
-                "seconds": round(time.perf_counter() - started, 2)}
+        return {
+            "loaded": False,
+            "note": f"{plans[0].reference} exists: the demo is loaded already",
+            "budgets": 0,
+            "allocated": ZERO,
+            "spends": 0,
+            "trial_spends": 0,
+            "events": 0,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
     loader = _Loader(service, seed, plans)
     loader.run()
-    return {"loaded": True, "budgets": len(plans), "allocated": total(p.decided for p in plans) + REVISION,
-            "spends": loader.spends, "trial_spends": loader.trial_spends, "events": loader.events,
-            "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "loaded": True,
+        "budgets": len(plans),
+        "allocated": total(p.decided for p in plans) + REVISION,
+        "spends": loader.spends,
+        "trial_spends": loader.trial_spends,
+        "events": loader.events,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def quarter_of(day: date) -> int:
@@ -98,14 +113,33 @@ class _Loader:
     # --- the routine year --------------------------------------------------------
     def open(self, plan: FamilyPlan) -> None:
         s = self.service
-        s.open_budget(CASEWORKER, reference=plan.reference, family_ref=plan.family_ref,
-                      period_start=PERIOD[0], period_end=PERIOD[1], management=plan.management,
-                      cohort=plan.cohort, broker_org=plan.broker_org, budget_id=plan.budget_id)
+        s.open_budget(
+            CASEWORKER,
+            reference=plan.reference,
+            family_ref=plan.family_ref,
+            period_start=PERIOD[0],
+            period_end=PERIOD[1],
+            management=plan.management,
+            cohort=plan.cohort,
+            broker_org=plan.broker_org,
+            budget_id=plan.budget_id,
+        )
         self.events += 2  # the budget and its reference claim
-        rationale = ("Flat-rate short breaks payment: assessed need and a bank account" if plan.flat
-                     else "Support plan agreed at the resource panel")
-        self.do(s.decide_allocation(CASEWORKER, plan.budget_id, plan.amounts(), rationale,
-                                    (plan.scheme, plan.answers, 1), plan.variance_reason))
+        rationale = (
+            "Flat-rate short breaks payment: assessed need and a bank account"
+            if plan.flat
+            else "Support plan agreed at the resource panel"
+        )
+        self.do(
+            s.decide_allocation(
+                CASEWORKER,
+                plan.budget_id,
+                plan.amounts(),
+                rationale,
+                (plan.scheme, plan.answers, 1),
+                plan.variance_reason,
+            )
+        )
         for amount, due_on, gated in plan.instalments():
             self.do(s.schedule_instalment(CASEWORKER, plan.budget_id, amount, due_on, gated))
 
@@ -144,17 +178,30 @@ class _Loader:
     def submit(self, plan: FamilyPlan, first: int, last: int, notes: str, extra: Decimal = ZERO) -> str:
         declared = total(self.spent[plan.index, q] for q in range(first, last + 1)) + extra
         submitter = family_of(plan) if plan.management == "direct_payment" else spender_of(plan)
-        return_id = self.do(self.service.submit_return(
-            submitter, plan.budget_id, start_of(3 * first), start_of(3 * last + 3) - timedelta(days=1),
-            declared, notes))
+        return_id = self.do(
+            self.service.submit_return(
+                submitter,
+                plan.budget_id,
+                start_of(3 * first),
+                start_of(3 * last + 3) - timedelta(days=1),
+                declared,
+                notes,
+            )
+        )
         if not extra:
             self.do(self.service.accept_return(CASEWORKER, plan.budget_id, return_id))
         return return_id
 
     def query_then_resubmit(self, plan: FamilyPlan, first: int, last: int) -> None:
         queried = self.submit(plan, first, last, "Includes the holiday club deposit", Decimal("120.00"))
-        self.do(self.service.query_return(CASEWORKER, plan.budget_id, queried,
-                                          "Declares 120.00 more than the recorded spends: receipts please"))
+        self.do(
+            self.service.query_return(
+                CASEWORKER,
+                plan.budget_id,
+                queried,
+                "Declares 120.00 more than the recorded spends: receipts please",
+            )
+        )
         self.ids[f"queried/{plan.index}"] = queried
         self.submit(plan, first, last, "Corrected: the holiday club deposit was refunded")
 
@@ -162,23 +209,47 @@ class _Loader:
     def trial_spend(self, plan: FamilyPlan, month: int, request: SpendRequest) -> None:
         self.trial_spends += 1
         trial_id = self.ids[f"trial/{plan.index}"]
-        self.do(self.service.record_trial_spend(spender_of(plan), plan.budget_id, trial_id, request,
-                                                f"demo/trial/{month}"))
+        self.do(
+            self.service.record_trial_spend(
+                spender_of(plan), plan.budget_id, trial_id, request, f"demo/trial/{month}"
+            )
+        )
 
     def pa_trial_month(self, month: int) -> None:
         hours = Decimal(14)
-        self.trial_spend(self.role["trial_adopted"], month, SpendRequest(
-            hours * 16, "personal_assistant", "Personal assistant employed by the family",
-            start_of(month).replace(day=20), "Trial: PA-led weekend break", hours, "hours"))
+        self.trial_spend(
+            self.role["trial_adopted"],
+            month,
+            SpendRequest(
+                hours * 16,
+                "personal_assistant",
+                "Personal assistant employed by the family",
+                start_of(month).replace(day=20),
+                "Trial: PA-led weekend break",
+                hours,
+                "hours",
+            ),
+        )
 
     def club_trial_month(self, month: int) -> None:
-        self.trial_spend(self.role["trial_abandoned"], month, SpendRequest(
-            Decimal("105.00"), "community_activity", "Holiday club", start_of(month).replace(day=12),
-            "Trial: holiday club days", Decimal(3), "sessions"))
+        self.trial_spend(
+            self.role["trial_abandoned"],
+            month,
+            SpendRequest(
+                Decimal("105.00"),
+                "community_activity",
+                "Holiday club",
+                start_of(month).replace(day=12),
+                "Trial: holiday club days",
+                Decimal(3),
+                "sessions",
+            ),
+        )
 
     def dispute(self, plan: FamilyPlan, subject: str, grounds: str, ref: str | None = None) -> str:
         self.ids[f"dispute/{subject}"] = self.do(
-            self.service.raise_dispute(family_of(plan), plan.budget_id, subject, grounds, ref))
+            self.service.raise_dispute(family_of(plan), plan.budget_id, subject, grounds, ref)
+        )
         return self.ids[f"dispute/{subject}"]
 
     def resolve(self, plan: FamilyPlan, subject: str, outcome: str, resolution: str) -> str:
@@ -188,21 +259,34 @@ class _Loader:
 
     def month_1(self) -> None:
         plan = self.role["trial_adopted"]
-        self.ids[f"trial/{plan.index}"] = self.do(self.service.start_trial(
-            CASEWORKER, plan.budget_id, "PA-led weekend breaks in place of residential nights",
-            Decimal("1800.00"), Decimal("2880.00")))
+        self.ids[f"trial/{plan.index}"] = self.do(
+            self.service.start_trial(
+                CASEWORKER,
+                plan.budget_id,
+                "PA-led weekend breaks in place of residential nights",
+                Decimal("1800.00"),
+                Decimal("2880.00"),
+            )
+        )
         self.pa_trial_month(1)
 
     def month_2(self) -> None:
         self.pa_trial_month(2)
-        self.dispute(self.role["allocation_dispute"], "allocation",
-                     "Night support was scored as 'some'; our son wakes several times every night")
+        self.dispute(
+            self.role["allocation_dispute"],
+            "allocation",
+            "Night support was scored as 'some'; our son wakes several times every night",
+        )
 
     def month_3(self) -> None:
         self.pa_trial_month(3)
         plan, s = self.role["allocation_dispute"], self.service
-        dispute_id = self.resolve(plan, "allocation", "partly_upheld",
-                                  "Night support re-scored as substantial; an uplift of 480.00 agreed")
+        dispute_id = self.resolve(
+            plan,
+            "allocation",
+            "partly_upheld",
+            "Night support re-scored as substantial; an uplift of 480.00 agreed",
+        )
         amounts = plan.amounts()
         amounts["social_care"] += REVISION
         budget_id = plan.budget_id
@@ -210,9 +294,15 @@ class _Loader:
         number = self.do(s.schedule_instalment(CASEWORKER, budget_id, REVISION, date(2026, 7, 15), False))
         self.do(s.release_instalment(CASEWORKER, budget_id, number))
         trial = self.role["trial_abandoned"]
-        self.ids[f"trial/{trial.index}"] = self.do(self.service.start_trial(
-            CASEWORKER, trial.budget_id, "Holiday club in place of outreach hours",
-            Decimal("900.00"), Decimal("1104.00")))
+        self.ids[f"trial/{trial.index}"] = self.do(
+            self.service.start_trial(
+                CASEWORKER,
+                trial.budget_id,
+                "Holiday club in place of outreach hours",
+                Decimal("900.00"),
+                Decimal("1104.00"),
+            )
+        )
         self.club_trial_month(3)
 
     def month_4(self) -> None:
@@ -222,8 +312,15 @@ class _Loader:
     def month_5(self) -> None:
         self.pa_trial_month(5)
         trial = self.role["trial_abandoned"]
-        self.do(self.service.conclude_trial(CASEWORKER, trial.budget_id, self.ids[f"trial/{trial.index}"],
-                                            "abandoned", "No holiday club near home with trained staff"))
+        self.do(
+            self.service.conclude_trial(
+                CASEWORKER,
+                trial.budget_id,
+                self.ids[f"trial/{trial.index}"],
+                "abandoned",
+                "No holiday club near home with trained staff",
+            )
+        )
         plan = self.role["spend_dispute"]
         charged_twice = min(month_spends(plan, 5, self.seed), key=lambda r: r.amount)
         spend_id = self.spend(plan, charged_twice, "demo/5/resent-invoice")
@@ -233,23 +330,52 @@ class _Loader:
     def month_6(self) -> None:
         plan, s = self.role["trial_adopted"], self.service
         trial_id = self.ids[f"trial/{plan.index}"]
-        self.do(s.conclude_trial(CASEWORKER, plan.budget_id, trial_id, "adopted",
-                                 "Weekend PA breaks met the outcomes at less than the residential cost"))
+        self.do(
+            s.conclude_trial(
+                CASEWORKER,
+                plan.budget_id,
+                trial_id,
+                "adopted",
+                "Weekend PA breaks met the outcomes at less than the residential cost",
+            )
+        )
         dup = self.role["spend_dispute"]
         dispute_id = self.resolve(dup, "spend", "upheld", "Paid twice in error: the second is reversed")
-        self.do(s.reverse_spend(spender_of(dup), dup.budget_id, self.ids["spend/duplicate"],
-                                "Duplicate payment of one invoice", dispute_id))
+        self.do(
+            s.reverse_spend(
+                spender_of(dup),
+                dup.budget_id,
+                self.ids["spend/duplicate"],
+                "Duplicate payment of one invoice",
+                dispute_id,
+            )
+        )
         queried = self.role["return_dispute"]
-        self.dispute(queried, "monitoring_return", "The deposit was a real cost when we sent the form",
-                     self.ids[f"queried/{queried.index}"])
+        self.dispute(
+            queried,
+            "monitoring_return",
+            "The deposit was a real cost when we sent the form",
+            self.ids[f"queried/{queried.index}"],
+        )
         for plan in [p for p in self.plans if p.index % 7 == 0]:
             reviewed_on = date(2026, 10, 1 + plan.index % 28)
-            self.do(s.review(CASEWORKER, plan.budget_id, reviewed_on, REVIEWS[plan.index % len(REVIEWS)],
-                             reviewed_on + timedelta(days=182)))
+            self.do(
+                s.review(
+                    CASEWORKER,
+                    plan.budget_id,
+                    reviewed_on,
+                    REVIEWS[plan.index % len(REVIEWS)],
+                    reviewed_on + timedelta(days=182),
+                )
+            )
 
     def month_7(self) -> None:
-        self.resolve(self.role["return_dispute"], "monitoring_return", "not_upheld",
-                     "The deposit was refunded in the same quarter, so the corrected return stands")
+        self.resolve(
+            self.role["return_dispute"],
+            "monitoring_return",
+            "not_upheld",
+            "The deposit was refunded in the same quarter, so the corrected return stands",
+        )
 
     def month_8(self) -> None:
         plan, s = self.role["instalment_dispute"], self.service
@@ -257,11 +383,20 @@ class _Loader:
         closing = self.role["closed"]
         available = s.read(CASEWORKER, closing.budget_id).available
         if available > ZERO:
-            self.do(s.recover_surplus(CASEWORKER, closing.budget_id, available,
-                                      "Family moved out of the area: unspent funds recovered"))
+            self.do(
+                s.recover_surplus(
+                    CASEWORKER,
+                    closing.budget_id,
+                    available,
+                    "Family moved out of the area: unspent funds recovered",
+                )
+            )
         self.do(s.close_budget(CASEWORKER, closing.budget_id, "Family moved out of the area"))
 
     def year_end(self) -> None:
         plan = self.role["suspended"]
-        self.do(self.service.suspend_budget(CASEWORKER, plan.budget_id,
-                                            "Concerns about the use of funds: paused pending a review"))
+        self.do(
+            self.service.suspend_budget(
+                CASEWORKER, plan.budget_id, "Concerns about the use of funds: paused pending a review"
+            )
+        )

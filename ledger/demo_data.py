@@ -46,10 +46,14 @@ ROLES = {
     "suspended": 7,
     "closed": 8,
 }
-UPLIFTS = ("resource panel uplift: two carers' sleep disrupted most nights",
-           "resource panel uplift: sibling with additional needs at home")
-REDUCTIONS = ("reduced: health-funded overnight nursing already meets part of the need",
-              "reduced: school holiday scheme place already commissioned")
+UPLIFTS = (
+    "resource panel uplift: two carers' sleep disrupted most nights",
+    "resource panel uplift: sibling with additional needs at home",
+)
+REDUCTIONS = (
+    "reduced: health-funded overnight nursing already meets part of the need",
+    "reduced: school holiday scheme place already commissioned",
+)
 
 
 @dataclass
@@ -250,8 +254,10 @@ def shape_spending(rng: random.Random, plans: list[FamilyPlan]) -> None:
             s.pa_share, s.pa_growth = (ZERO, ZERO) if plan.flat else (Decimal("0.15"), Decimal("0.01"))
         if plan.cohort == "existing-users":
             s.pa_share, s.pa_growth = Decimal("0.22"), Decimal("0.02")
-            night = min(Decimal(rng.randrange(185, 265, 5)), (s.monthly * Decimal("0.11")).to_integral_value(
-                ROUND_FLOOR) * 5)
+            night = min(
+                Decimal(rng.randrange(185, 265, 5)),
+                (s.monthly * Decimal("0.11")).to_integral_value(ROUND_FLOOR) * 5,
+            )
             if night >= 150:
                 s.res_rate, s.res_switch = night, 1 + residential % 12
                 residential += 1
@@ -266,30 +272,78 @@ def month_spends(plan: FamilyPlan, month: int, seed: int) -> list[SpendRequest]:
     spends: list[SpendRequest] = []
     night = s.res_rate if s.res_rate is not None and month < s.res_switch else ZERO
     if night:
-        spends.append(_spend(plan, night, "residential_overnight", RESIDENTIAL[plan.index % 2],
-                             start.replace(day=days[0]), "Overnight short break", 1, "nights"))
+        spends.append(
+            _spend(
+                plan,
+                night,
+                "residential_overnight",
+                RESIDENTIAL[plan.index % 2],
+                start.replace(day=days[0]),
+                "Overnight short break",
+                1,
+                "nights",
+            )
+        )
     freed = (s.res_rate or ZERO) - night
     target = min(s.monthly * (s.pa_share + s.pa_growth * month) + freed * 3 / 4, s.monthly - night - 10)
     hours = (target / s.pa_rate * 4).to_integral_value(ROUND_FLOOR) / 4
     if hours > 0:
-        spends.append(_spend(plan, hours * s.pa_rate, "personal_assistant", PA_PROVIDER,
-                             start.replace(day=days[1]), "PA support at home and out", hours, "hours"))
+        spends.append(
+            _spend(
+                plan,
+                hours * s.pa_rate,
+                "personal_assistant",
+                PA_PROVIDER,
+                start.replace(day=days[1]),
+                "PA support at home and out",
+                hours,
+                "hours",
+            )
+        )
     rest = s.monthly - total(x.amount for x in spends)
     category, unit, price, provider = s.secondary
     units = (rest * 7 / 10 / price).to_integral_value(ROUND_FLOOR)
     if units > 0:
-        spends.append(_spend(plan, units * price, category, provider, start.replace(day=days[2]),
-                             f"{category.replace('_', ' ').capitalize()}", units, unit))
+        spends.append(
+            _spend(
+                plan,
+                units * price,
+                category,
+                provider,
+                start.replace(day=days[2]),
+                f"{category.replace('_', ' ').capitalize()}",
+                units,
+                unit,
+            )
+        )
         rest -= units * price
     if rest >= 5:
         category, extra_unit, provider, description = EXTRAS[(month + plan.index) % len(EXTRAS)]
-        spends.append(_spend(plan, rest, category, provider, start.replace(day=days[3]), description,
-                             1 if extra_unit else None, extra_unit))
+        spends.append(
+            _spend(
+                plan,
+                rest,
+                category,
+                provider,
+                start.replace(day=days[3]),
+                description,
+                1 if extra_unit else None,
+                extra_unit,
+            )
+        )
     return spends
 
 
-def _spend(plan: FamilyPlan, amount: Decimal, category: str, provider: str, on: date, description: str,
-           units: Decimal | int | None, unit: str | None) -> SpendRequest:
+def _spend(
+    plan: FamilyPlan,
+    amount: Decimal,
+    category: str,
+    provider: str,
+    on: date,
+    description: str,
+    units: Decimal | int | None,
+    unit: str | None,
+) -> SpendRequest:
     stream = None
     if plan.streams:  # only budgets funded from several streams say which one pays
         stream = "social_care"
@@ -297,5 +351,13 @@ def _spend(plan: FamilyPlan, amount: Decimal, category: str, provider: str, on: 
             stream = "health"
         if "education" in plan.streams and category in ("training", "transport"):
             stream = "education"
-    return SpendRequest(amount.quantize(PENNY), category, provider, on, description,
-                        None if units is None else Decimal(units).quantize(PENNY), unit, stream)
+    return SpendRequest(
+        amount.quantize(PENNY),
+        category,
+        provider,
+        on,
+        description,
+        None if units is None else Decimal(units).quantize(PENNY),
+        unit,
+        stream,
+    )

@@ -19,6 +19,7 @@ from ledger.ras import assess, get_scheme
 
 class LedgerService(Ledger):
     name = Ledger.name  # the library names an application after its class unless told
+
     def decide_allocation(
         self,
         actor: Actor,

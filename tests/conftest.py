@@ -88,8 +88,9 @@ def open_budget(app: LedgerService, reference: str | None = None, **overrides: o
     return app.open_budget(CASEWORKER, **fields).result  # type: ignore[arg-type]
 
 
-def funded_budget(app: LedgerService, allocated: str = "1000.00", released: str = "600.00",
-                  **overrides: object) -> uuid.UUID:
+def funded_budget(
+    app: LedgerService, allocated: str = "1000.00", released: str = "600.00", **overrides: object
+) -> uuid.UUID:
     """An active budget with an allocation and one released (ungated) instalment."""
     budget_id = open_budget(app, **overrides)
     app.decide_allocation(CASEWORKER, budget_id, {"social_care": Decimal(allocated)}, "test")

@@ -77,8 +77,11 @@ def portfolio(
     result = read_side.view("portfolio").portfolio(year)
     mark_freshness(response, read_side, service, "portfolio")
     if wants_csv(request):
-        rows = [{"by": kind, **row} for kind in ("by_stream", "by_cohort", "by_management", "envelopes")
-                for row in result[kind]]
+        rows = [
+            {"by": kind, **row}
+            for kind in ("by_stream", "by_cohort", "by_management", "envelopes")
+            for row in result[kind]
+        ]
         return csv_answer(rows_csv(rows), response)
     return PortfolioOut.model_validate(wire(result))
 
@@ -97,7 +100,10 @@ def monitoring(
     result = read_side.view("monitoring").monitoring(day)
     mark_freshness(response, read_side, service, "monitoring")
     if wants_csv(request):
-        rows = [{"list": kind, **row} for kind in ("waiting", "gated_waiting", "overdue", "discrepancies")
-                for row in result[kind]]
+        rows = [
+            {"list": kind, **row}
+            for kind in ("waiting", "gated_waiting", "overdue", "discrepancies")
+            for row in result[kind]
+        ]
         return csv_answer(rows_csv(rows), response)
     return MonitoringOut.model_validate({"today": day.isoformat(), **wire(result)})

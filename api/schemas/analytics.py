@@ -65,8 +65,16 @@ class MonitoringOut(BaseModel):
 class EnvelopeIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"stream": "social_care", "year": 2026, "amount": "400000.00",
-                                         "reason": "Cabinet budget 2026/27"}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "stream": "social_care",
+                    "year": 2026,
+                    "amount": "400000.00",
+                    "reason": "Cabinet budget 2026/27",
+                }
+            ]
+        },
     )
     stream: Stream
     year: StrictInt = Field(ge=2000, le=2100, description="financial year starting 1 April of this year")

@@ -29,8 +29,13 @@ SUPERVISE_SECONDS = 1.0
 Progress = Callable[[int, int], None]
 
 
-def catch_up(app: LedgerService, projection: Any, head: Callable[[], int],
-             progress: Progress | None = None, batch: int = 500) -> None:
+def catch_up(
+    app: LedgerService,
+    projection: Any,
+    head: Callable[[], int],
+    progress: Progress | None = None,
+    batch: int = 500,
+) -> None:
     """Apply the backlog in batches: one transaction (all writes, last tracking) per batch.
 
     The same writes and the same exactly-once rule as the runner, only fewer commits;
@@ -38,8 +43,7 @@ def catch_up(app: LedgerService, projection: Any, head: Callable[[], int],
     """
     view, start, target = projection.view, projection.view.position(), head()
     while start < target:
-        notifications = app.recorder.select_notifications(
-            start=start, limit=batch, inclusive_of_start=False)
+        notifications = app.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
         if not notifications:
             break
         writes = []
@@ -83,7 +87,8 @@ class ReadSide:
     def _open_view(self, model: ReadModel, generation: int) -> Any:
         name = generation_name(model.name, generation)
         factory = InfrastructureFactory[Any].construct(
-            env=Environment(name, view_env(self.url, model.name, generation)))
+            env=Environment(name, view_env(self.url, model.name, generation))
+        )
         return factory.tracking_recorder(model.view_class(self.url))
 
     def position(self, name: str) -> int:
@@ -163,8 +168,15 @@ class ReadSide:
         rows = []
         for model in self.models:
             position = self.position(model.name)
-            rows.append({"name": model.name, "generation": self.live(model.name),
-                         "position": position, "head": head, "lag": max(0, head - position)})
+            rows.append(
+                {
+                    "name": model.name,
+                    "generation": self.live(model.name),
+                    "position": position,
+                    "head": head,
+                    "lag": max(0, head - position),
+                }
+            )
         return rows
 
     def rebuild(self, name: str, head: Callable[[], int], progress: Progress | None = None) -> int:

@@ -55,8 +55,9 @@ def test_shares_sum_to_one_within_each_month(live_api: Api) -> None:
 
 def test_spending_answers_csv_for_spreadsheets(live_api: Api) -> None:
     small_ledger(live_api)
-    answer = live_api.get("/v1/analytics/spending?group_by=category", "commissioner",
-                          headers={"Accept": "text/csv"})
+    answer = live_api.get(
+        "/v1/analytics/spending?group_by=category", "commissioner", headers={"Accept": "text/csv"}
+    )
     assert answer.headers["content-type"].startswith("text/csv")
     lines = answer.text.splitlines()
     assert lines[0].startswith("category,amount,share")
@@ -65,8 +66,9 @@ def test_spending_answers_csv_for_spreadsheets(live_api: Api) -> None:
 
 def test_date_filters_narrow_the_spending(live_api: Api) -> None:
     small_ledger(live_api)
-    body = live_api.get("/v1/analytics/spending?group_by=category&from=2026-06-01&to=2026-06-30",
-                        "commissioner").json()
+    body = live_api.get(
+        "/v1/analytics/spending?group_by=category&from=2026-06-01&to=2026-06-30", "commissioner"
+    ).json()
     assert body["total"] == "100.00"
     assert [g["category"] for g in body["groups"]] == ["personal_assistant"]
 
@@ -87,10 +89,17 @@ def test_a_commissioner_sets_an_envelope_and_the_portfolio_measures_against_it(l
     caught_up(live_api)
     body = live_api.get("/v1/analytics/portfolio?year=2026", "commissioner").json()
     assert (body["budgets"], body["allocated"], body["released"], body["available"]) == (
-        1, "1000.00", "600.00", "600.00")
+        1,
+        "1000.00",
+        "600.00",
+        "600.00",
+    )
     envelope = next(e for e in body["envelopes"] if e["stream"] == "social_care")
-    assert (envelope["envelope"], envelope["allocated"], envelope["remaining"]) == ("5000.00", "1000.00",
-                                                                                    "4000.00")
+    assert (envelope["envelope"], envelope["allocated"], envelope["remaining"]) == (
+        "5000.00",
+        "1000.00",
+        "4000.00",
+    )
     listed = live_api.get("/v1/envelopes", "auditor").json()["envelopes"]
     assert [(e["stream"], e["amount"]) for e in listed] == [("social_care", "5000.00")]
 

@@ -41,13 +41,24 @@ def test_rebuild_refuses_an_unknown_read_model(run: Any) -> None:
 
 
 def test_envelopes_are_set_and_listed(run: Any) -> None:
-    made = run("envelopes", "set", "--stream", "health", "--year", "2026", "--amount", "12000.00",
-               "--reason", "ICB allocation")
+    made = run(
+        "envelopes",
+        "set",
+        "--stream",
+        "health",
+        "--year",
+        "2026",
+        "--amount",
+        "12000.00",
+        "--reason",
+        "ICB allocation",
+    )
     assert made.exit_code == 0, made.output
     assert "envelope health 2026: 12000.00" in made.stdout
     listed = run("envelopes", "list")
     assert "ICB allocation" in listed.stdout and "12000.00" in listed.stdout
-    bad = run("envelopes", "set", "--stream", "health", "--year", "2026", "--amount", "1.001",
-              "--reason", "x")
+    bad = run(
+        "envelopes", "set", "--stream", "health", "--year", "2026", "--amount", "1.001", "--reason", "x"
+    )
     assert bad.exit_code == 1
     assert "two decimal places" in bad.output

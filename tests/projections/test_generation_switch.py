@@ -47,5 +47,9 @@ def test_a_running_read_side_follows_a_rebuild_and_keeps_it_current(
     readside.wait(later.position, timeout=20)
     assert spent_total(readside) == Decimal("80.00")
     assert readside.status(later.position or 0)[0] == {
-        "name": "balances", "generation": 2, "position": later.position, "head": later.position, "lag": 0,
+        "name": "balances",
+        "generation": 2,
+        "position": later.position,
+        "head": later.position,
+        "lag": 0,
     }

@@ -64,8 +64,10 @@ class Model:
         return self.released - self.spent - self.recovered
 
     def gate_open(self) -> bool:
-        return any(status == "accepted" and at > self.last_release_version  # type: ignore[operator]
-                   for status, at in self.returns.values())
+        return any(
+            status == "accepted" and at > self.last_release_version  # type: ignore[operator]
+            for status, at in self.returns.values()
+        )
 
     def closed(self) -> Error:
         return errors.BudgetClosed if self.status == "closed" else None
@@ -121,8 +123,10 @@ class Model:
     # --- spending -----------------------------------------------------------------------
     def expect_spend(self, key: str, amount: Decimal, service_date: date) -> Error:
         if key in self.spends:
-            return first((amount <= 0, errors.InvalidAmount),
-                         (self.spends[key] != (amount, service_date), errors.IdempotencyKeyReused))
+            return first(
+                (amount <= 0, errors.InvalidAmount),
+                (self.spends[key] != (amount, service_date), errors.IdempotencyKeyReused),
+            )
         return first(
             (amount <= 0, errors.InvalidAmount),
             (self.status != "active", errors.BudgetNotActive),
@@ -164,8 +168,10 @@ class Model:
     def expect_trial_spend(self, trial_id: str, key: str, amount: Decimal) -> Error:
         trial = self.trials.get(trial_id)
         if trial is not None and key in trial.spends:
-            return first((amount <= 0, errors.InvalidAmount),
-                         (trial.spends[key] != amount, errors.IdempotencyKeyReused))
+            return first(
+                (amount <= 0, errors.InvalidAmount),
+                (trial.spends[key] != amount, errors.IdempotencyKeyReused),
+            )
         return first(
             (trial is None, errors.ItemNotFound),
             (amount <= 0, errors.InvalidAmount),
@@ -182,9 +188,11 @@ class Model:
 
     def expect_conclude(self, trial_id: str) -> Error:
         trial = self.trials.get(trial_id)
-        return first((trial is None, errors.ItemNotFound),
-                     (self.status == "closed", errors.BudgetClosed),
-                     (trial is not None and trial.status != "open", errors.TrialNotOpen))
+        return first(
+            (trial is None, errors.ItemNotFound),
+            (self.status == "closed", errors.BudgetClosed),
+            (trial is not None and trial.status != "open", errors.TrialNotOpen),
+        )
 
     def expect_resolve(self, dispute_id: str) -> Error:
         status = self.disputes.get(dispute_id)

@@ -140,9 +140,20 @@ class ApplicationMachine(RuleBasedStateMachine):
 
 
 M = ApplicationMachine
-COMMANDS = [M.decide_allocation, M.schedule_instalment, M.release_instalment, M.record_spend, M.record_spend,
-            M.reverse_spend, M.submit_return, M.decide_return, M.recover_surplus, M.trial, M.change_status,
-            M.close]
+COMMANDS = [
+    M.decide_allocation,
+    M.schedule_instalment,
+    M.release_instalment,
+    M.record_spend,
+    M.record_spend,
+    M.reverse_spend,
+    M.submit_return,
+    M.decide_return,
+    M.recover_surplus,
+    M.trial,
+    M.change_status,
+    M.close,
+]
 ACTORS = {"record_spend": BROKER, "record_trial_spend": BROKER, "submit_return": FAMILY}
 
 TestApplicationMachine = ApplicationMachine.TestCase

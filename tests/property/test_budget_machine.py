@@ -32,7 +32,8 @@ from tests.unit.factories import IN_PERIOD, PERIOD_END, PERIOD_START, a_spend, n
 REFUSED = object()
 
 amounts = st.decimals(min_value="0.00", max_value="400.00", places=2) | st.decimals(
-    min_value="0.00", max_value="2000.00", places=2)
+    min_value="0.00", max_value="2000.00", places=2
+)
 positive_amounts = st.decimals(min_value="0.01", max_value="1500.00", places=2)
 #: mostly an ordinary day, sometimes the first or last day of the period, now and then outside it
 service_dates = st.sampled_from([IN_PERIOD] * 5 + [PERIOD_START, PERIOD_END, PERIOD_END + timedelta(days=1)])
@@ -89,20 +90,38 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(social=positive_amounts, health=st.none() | positive_amounts)
     def decide_allocation(self, social: Decimal, health: Decimal | None) -> None:
         amounts = {"social_care": social} | ({"health": health} if health is not None else {})
-        if self.attempt(self.model.expect_decide(), self.budget.decide_allocation, CASEWORKER, amounts,
-                        "panel") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_decide(), self.budget.decide_allocation, CASEWORKER, amounts, "panel"
+            )
+            is not REFUSED
+        ):
             self.model.decided(amounts)
 
     @rule(amount=positive_amounts)
     def revise_allocation(self, amount: Decimal) -> None:
-        if self.attempt(self.model.expect_revise(amount), self.budget.revise_allocation, CASEWORKER,
-                        {"social_care": amount}, "revised") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_revise(amount),
+                self.budget.revise_allocation,
+                CASEWORKER,
+                {"social_care": amount},
+                "revised",
+            )
+            is not REFUSED
+        ):
             self.model.allocated = to_money(amount)
 
     @rule(amount=amounts, gated=st.booleans())
     def schedule_instalment(self, amount: Decimal, gated: bool) -> None:
-        number = self.attempt(self.model.expect_schedule(amount), self.budget.schedule_instalment,
-                              CASEWORKER, amount, IN_PERIOD, gated)
+        number = self.attempt(
+            self.model.expect_schedule(amount),
+            self.budget.schedule_instalment,
+            CASEWORKER,
+            amount,
+            IN_PERIOD,
+            gated,
+        )
         if number is not REFUSED:
             self.model.instalments.append(Instalment(to_money(amount), gated))
             assert number == len(self.model.instalments)
@@ -112,15 +131,27 @@ class BudgetMachine(RuleBasedStateMachine):
         self.release(data.draw(a_number(self.model.instalments), label="number"))
 
     def release(self, number: int) -> None:
-        if self.attempt(self.model.expect_release(number), self.budget.release_instalment,
-                        CASEWORKER, number) is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_release(number), self.budget.release_instalment, CASEWORKER, number
+            )
+            is not REFUSED
+        ):
             self.model.released_instalment(number)
 
     @rule(data=st.data())
     def cancel_instalment(self, data: st.DataObject) -> None:
         number = data.draw(a_number(self.model.instalments), label="number")
-        if self.attempt(self.model.expect_cancel(number), self.budget.cancel_instalment,
-                        CASEWORKER, number, "replanned") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_cancel(number),
+                self.budget.cancel_instalment,
+                CASEWORKER,
+                number,
+                "replanned",
+            )
+            is not REFUSED
+        ):
             self.model.instalments[number - 1].status = "cancelled"
 
     # --- spending -------------------------------------------------------------------------
@@ -148,8 +179,9 @@ class BudgetMachine(RuleBasedStateMachine):
         key = data.draw(st.sampled_from(sorted(self.model.spends)), label="key")
         amount, service_date = self.model.spends[key]
         version = self.model.version
-        spend = self.attempt(None, self.budget.record_spend, BROKER, key,
-                             a_spend(str(amount), service_date=service_date))
+        spend = self.attempt(
+            None, self.budget.record_spend, BROKER, key, a_spend(str(amount), service_date=service_date)
+        )
         assert self.model.version == version, "a replay records nothing"
         assert spend == self.budget.spends[key]
 
@@ -157,22 +189,37 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def reverse_spend(self, data: st.DataObject) -> None:
         key = data.draw(existing_or_new(self.model.spends, "s-unknown"), label="key")
-        if self.attempt(self.model.expect_reverse(key), self.budget.reverse_spend,
-                        CASEWORKER, key, "charged in error") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_reverse(key), self.budget.reverse_spend, CASEWORKER, key, "charged in error"
+            )
+            is not REFUSED
+        ):
             self.model.reversed_spend(key)
 
     @rule(amount=amounts, everything=st.booleans())
     def recover_surplus(self, amount: Decimal, everything: bool) -> None:
         amount = self.model.available if everything else amount
-        if self.attempt(self.model.expect_recover(amount), self.budget.recover_surplus,
-                        CASEWORKER, amount, "surplus") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_recover(amount), self.budget.recover_surplus, CASEWORKER, amount, "surplus"
+            )
+            is not REFUSED
+        ):
             self.model.recovered += to_money(amount)
 
     # --- monitoring returns -----------------------------------------------------------------
     @rule(declared=amounts)
     def submit_return(self, declared: Decimal) -> None:
-        return_id = self.attempt(self.model.closed(), self.budget.submit_return,
-                                 FAMILY, PERIOD_START, IN_PERIOD, declared, "as planned")
+        return_id = self.attempt(
+            self.model.closed(),
+            self.budget.submit_return,
+            FAMILY,
+            PERIOD_START,
+            IN_PERIOD,
+            declared,
+            "as planned",
+        )
         if return_id is not REFUSED:
             assert return_id == f"R{len(self.model.returns) + 1}"
             self.model.returns[return_id] = ["submitted", self.model.version]
@@ -180,16 +227,20 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(data=st.data(), accept=st.booleans())
     def decide_return(self, data: st.DataObject, accept: bool) -> None:
         return_id = data.draw(existing_or_new(self.model.returns, "R99"), label="return_id")
-        command, *args = ((self.budget.accept_return, CASEWORKER, return_id) if accept
-                          else (self.budget.query_return, CASEWORKER, return_id, "receipts missing"))
+        command, *args = (
+            (self.budget.accept_return, CASEWORKER, return_id)
+            if accept
+            else (self.budget.query_return, CASEWORKER, return_id, "receipts missing")
+        )
         if self.attempt(self.model.expect_decide_return(return_id), command, *args) is not REFUSED:
             self.model.returns[return_id][0] = "accepted" if accept else "queried"
 
     # --- trials ---------------------------------------------------------------------------
     @rule(virtual=positive_amounts)
     def start_trial(self, virtual: Decimal) -> None:
-        trial_id = self.attempt(self.model.closed(), self.budget.start_trial,
-                                CASEWORKER, "pilot", virtual, ZERO)
+        trial_id = self.attempt(
+            self.model.closed(), self.budget.start_trial, CASEWORKER, "pilot", virtual, ZERO
+        )
         if trial_id is not REFUSED:
             self.model.trials[trial_id] = Trial(to_money(virtual))
 
@@ -197,17 +248,34 @@ class BudgetMachine(RuleBasedStateMachine):
     def record_trial_spend(self, data: st.DataObject, key: str, amount: Decimal) -> None:
         trial_id = data.draw(existing_or_new(self.model.trials, "T99"), label="trial_id")
         real_before = self.real_figures()
-        if self.attempt(self.model.expect_trial_spend(trial_id, key, to_money(amount)),
-                        self.budget.record_trial_spend, BROKER, trial_id, key,
-                        a_spend(str(amount))) is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_trial_spend(trial_id, key, to_money(amount)),
+                self.budget.record_trial_spend,
+                BROKER,
+                trial_id,
+                key,
+                a_spend(str(amount)),
+            )
+            is not REFUSED
+        ):
             self.model.trial_spent(trial_id, key, amount)
         assert self.real_figures() == real_before, "a trial spend touched real money"
 
     @rule(data=st.data(), outcome=st.sampled_from(["adopted", "abandoned"]))
     def conclude_trial(self, data: st.DataObject, outcome: str) -> None:
         trial_id = data.draw(existing_or_new(self.model.trials, "T99"), label="trial_id")
-        if self.attempt(self.model.expect_conclude(trial_id), self.budget.conclude_trial,
-                        CASEWORKER, trial_id, outcome, "done") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_conclude(trial_id),
+                self.budget.conclude_trial,
+                CASEWORKER,
+                trial_id,
+                outcome,
+                "done",
+            )
+            is not REFUSED
+        ):
             self.model.trials[trial_id].status = outcome
 
     # --- disputes and status -----------------------------------------------------------------
@@ -219,27 +287,44 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def resolve_dispute(self, data: st.DataObject) -> None:
         dispute_id = data.draw(existing_or_new(self.model.disputes, "D99"), label="dispute_id")
-        if self.attempt(self.model.expect_resolve(dispute_id), self.budget.resolve_dispute,
-                        CASEWORKER, dispute_id, "upheld", "agreed") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_resolve(dispute_id),
+                self.budget.resolve_dispute,
+                CASEWORKER,
+                dispute_id,
+                "upheld",
+                "agreed",
+            )
+            is not REFUSED
+        ):
             self.model.disputes[dispute_id] = "resolved"
 
     @rule()
     def suspend(self) -> None:
-        if self.attempt(self.model.expect_status_change("suspended"), self.budget.suspend,
-                        CASEWORKER, "paused") is not REFUSED:
+        if (
+            self.attempt(
+                self.model.expect_status_change("suspended"), self.budget.suspend, CASEWORKER, "paused"
+            )
+            is not REFUSED
+        ):
             self.model.status = "suspended"
 
     @rule()
     def resume(self) -> None:
-        if self.attempt(self.model.expect_status_change("active"), self.budget.resume,
-                        CASEWORKER, "back") is not REFUSED:
+        if (
+            self.attempt(self.model.expect_status_change("active"), self.budget.resume, CASEWORKER, "back")
+            is not REFUSED
+        ):
             self.model.status = "active"
 
     @precondition(lambda self: self.model.version >= 12)  # close late in a run, so most runs go on
     @rule()
     def close(self) -> None:
-        if self.attempt(self.model.expect_status_change("closed"), self.budget.close,
-                        CASEWORKER, "year end") is not REFUSED:
+        if (
+            self.attempt(self.model.expect_status_change("closed"), self.budget.close, CASEWORKER, "year end")
+            is not REFUSED
+        ):
             self.model.status = "closed"
 
     # --- the laws -------------------------------------------------------------------------
@@ -261,14 +346,22 @@ class BudgetMachine(RuleBasedStateMachine):
     def the_aggregate_holds_what_the_model_holds(self) -> None:
         b, m = self.budget, self.model
         assert (b.version, b.status) == (m.version, m.status)
-        assert self.real_figures() == (m.allocated or ZERO, m.scheduled, m.released, m.spent, m.recovered,
-                                       m.available)
+        assert self.real_figures() == (
+            m.allocated or ZERO,
+            m.scheduled,
+            m.released,
+            m.spent,
+            m.recovered,
+            m.available,
+        )
         assert [(i.amount, i.gated, i.status) for i in b.instalments] == [
-            (i.amount, i.gated, i.status) for i in m.instalments]
+            (i.amount, i.gated, i.status) for i in m.instalments
+        ]
         assert {k: s.reversed for k, s in b.spends.items()} == {k: k in m.reversed for k in m.spends}
         assert {k: r.status for k, r in b.returns.items()} == {k: r[0] for k, r in m.returns.items()}
         assert {k: (t.spent, t.status, set(t.spends)) for k, t in b.trials.items()} == {
-            k: (t.spent, t.status, set(t.spends)) for k, t in m.trials.items()}
+            k: (t.spent, t.status, set(t.spends)) for k, t in m.trials.items()
+        }
         assert {k: d.status for k, d in b.disputes.items()} == m.disputes
 
     @invariant()

@@ -111,11 +111,15 @@ def a_budget_with_every_kind_of_state() -> Budget:
     budget = new_budget()
     assessment = assess(get_scheme("short-breaks-points", 1), TARGETED_ANSWERS)
     budget.decide_allocation(
-        CASEWORKER, {"social_care": money("900.00"), "health": money("100.00")}, "panel",
-        assessment, variance_reason="health top-up",
+        CASEWORKER,
+        {"social_care": money("900.00"), "health": money("100.00")},
+        "panel",
+        assessment,
+        variance_reason="health top-up",
     )
-    budget.revise_allocation(CASEWORKER, {"social_care": money("1000.00"), "health": money("200.00")},
-                             "review uplift")
+    budget.revise_allocation(
+        CASEWORKER, {"social_care": money("1000.00"), "health": money("200.00")}, "review uplift"
+    )
     budget.schedule_instalment(CASEWORKER, money("600.00"), PERIOD_START, gated=False)
     budget.schedule_instalment(CASEWORKER, money("300.00"), date(2026, 10, 1), gated=True)
     budget.schedule_instalment(CASEWORKER, money("100.00"), date(2027, 1, 1), gated=False)

@@ -70,7 +70,10 @@ def test_a_variance_with_its_reason_is_recorded_with_the_ras_working() -> None:
     assert isinstance(decided, ev.AllocationDecided)
     assert decided.variance_reason == "two carers ill"
     assert (decided.scheme_id, decided.scheme_version, decided.indicative_amount) == (
-        "short-breaks-points", 1, Decimal("850.00"))
+        "short-breaks-points",
+        1,
+        Decimal("850.00"),
+    )
     assert decided.working == TARGETED.working
     assert decided.answers == TARGETED_ANSWERS
 

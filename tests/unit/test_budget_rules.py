@@ -183,7 +183,6 @@ def test_events_are_stamped_with_increasing_versions_and_times() -> None:
     assert all(a.timestamp <= b.timestamp for a, b in itertools.pairwise(events))
 
 
-
 # --- every rule the aggregate enforces has its refusal test --------------------------------
 RAISED = re.compile(r"(?:errors\.|raise )(\w+)\(")
 

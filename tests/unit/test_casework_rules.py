@@ -31,7 +31,10 @@ def test_a_return_is_submitted_with_its_declared_spend() -> None:
     [submitted] = recorded(budget)
     assert isinstance(submitted, ev.MonitoringReturnSubmitted)
     assert (return_id, submitted.declared_spent, budget.returns[return_id].status) == (
-        "R1", money("250.00"), "submitted")
+        "R1",
+        money("250.00"),
+        "submitted",
+    )
 
 
 def test_returns_are_numbered_in_order() -> None:
@@ -73,8 +76,9 @@ def test_a_query_keeps_its_reason() -> None:
     assert queried.reason == budget.returns[return_id].query_reason == "receipts missing"
 
 
-@pytest.mark.parametrize(("first", "second"), [("accept", "accept"), ("accept", "query"),
-                                               ("query", "accept"), ("query", "query")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("accept", "accept"), ("accept", "query"), ("query", "accept"), ("query", "query")]
+)
 def test_a_return_is_decided_once(first: str, second: str) -> None:
     budget = funded_budget()
     return_id = submit_a_return(budget)
@@ -137,8 +141,10 @@ def test_a_dispute_needs_grounds() -> None:
         budget.raise_dispute(FAMILY, "allocation", "")
 
 
-@pytest.mark.parametrize(("subject", "ref"), [("spend", "s-9"), ("monitoring_return", "R9"),
-                                              ("instalment", "9"), ("instalment", "first")])
+@pytest.mark.parametrize(
+    ("subject", "ref"),
+    [("spend", "s-9"), ("monitoring_return", "R9"), ("instalment", "9"), ("instalment", "first")],
+)
 def test_a_dispute_about_something_that_does_not_exist_is_not_found(subject: str, ref: str) -> None:
     budget = funded_budget()
     with refuses(budget, errors.ItemNotFound):
@@ -167,8 +173,11 @@ def test_a_resolution_records_its_outcome() -> None:
     [resolved] = recorded(budget)
     assert isinstance(resolved, ev.DisputeResolved)
     dispute = budget.disputes[dispute_id]
-    assert (dispute.status, dispute.outcome, dispute.resolution) == ("resolved", "partly_upheld",
-                                                                     "uplift of 100")
+    assert (dispute.status, dispute.outcome, dispute.resolution) == (
+        "resolved",
+        "partly_upheld",
+        "uplift of 100",
+    )
 
 
 def test_a_dispute_is_resolved_once() -> None:
@@ -205,7 +214,10 @@ def test_a_review_records_its_date_summary_and_next_due_date() -> None:
     budget.review(CASEWORKER, date(2026, 10, 1), "outcomes met", date(2027, 4, 1))
     [review] = budget.reviews
     assert (review.reviewed_on, review.summary, review.next_review_due) == (
-        date(2026, 10, 1), "outcomes met", date(2027, 4, 1))
+        date(2026, 10, 1),
+        "outcomes met",
+        date(2027, 4, 1),
+    )
 
 
 @pytest.mark.parametrize("next_due", [date(2026, 10, 1), date(2026, 9, 1)])

@@ -36,8 +36,9 @@ def with_gated_second_instalment() -> Budget:
 # --- scheduling -------------------------------------------------------------------
 def test_instalments_are_numbered_in_order() -> None:
     budget = allocated_budget("1000.00")
-    numbers = [budget.schedule_instalment(CASEWORKER, money("250.00"), PERIOD_START, gated=False)
-               for _ in range(4)]
+    numbers = [
+        budget.schedule_instalment(CASEWORKER, money("250.00"), PERIOD_START, gated=False) for _ in range(4)
+    ]
     assert numbers == [1, 2, 3, 4]
     assert budget.scheduled == budget.allocated
 
@@ -208,8 +209,11 @@ def test_a_cancellation_keeps_its_reason() -> None:
     budget.cancel_instalment(CASEWORKER, 2, "family declined")
     [cancelled] = recorded(budget)
     assert isinstance(cancelled, ev.InstalmentCancelled)
-    assert (cancelled.number, cancelled.reason, budget.instalments[1].note) == (2, "family declined",
-                                                                               "family declined")
+    assert (cancelled.number, cancelled.reason, budget.instalments[1].note) == (
+        2,
+        "family declined",
+        "family declined",
+    )
     assert budget.scheduled == 300
 
 

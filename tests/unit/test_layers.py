@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 
 LEDGER = Path(__file__).resolve().parents[2] / "ledger"
-DOMAIN_MAY_IMPORT = ("eventsourcing.domain", "pydantic", "ledger.money", "ledger.errors", "ledger.ras",
-                     "ledger.aggregates")
+DOMAIN_MAY_IMPORT = (
+    "eventsourcing.domain",
+    "pydantic",
+    "ledger.money",
+    "ledger.errors",
+    "ledger.ras",
+    "ledger.aggregates",
+)
 #: standard modules the domain still keeps away from: no environment, files, processes or sockets
 DOMAIN_MAY_NOT_IMPORT = ("os", "sqlite3", "subprocess", "socket", "shutil", "pathlib")
 
@@ -66,5 +72,8 @@ def test_the_import_check_would_notice_a_forbidden_import(tmp_path: Path) -> Non
     module = tmp_path / "bad.py"
     module.write_text("import os\nfrom eventsourcing.application import Application\nfrom . import x\n")
     assert sorted(n for n in imports_of(module) if not domain_allows(n)) == [
-        "<relative import>", "eventsourcing.application", "eventsourcing.application.Application", "os",
+        "<relative import>",
+        "eventsourcing.application",
+        "eventsourcing.application.Application",
+        "os",
     ]

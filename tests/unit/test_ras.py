@@ -85,17 +85,56 @@ def test_an_unpublished_scheme_is_not_found(scheme_id: str, version: int | None)
         ({"personal_care": "some", "siblings": "1"}, 6, "universal_plus", "510.00"),
         ({"personal_care": "some", "health_needs": "some"}, 8, "universal_plus", "600.00"),  # 680 capped
         (TARGETED_ANSWERS, 10, "targeted", "850.00"),
-        ({"personal_care": "critical", "health_needs": "critical", "siblings": "2+"}, 28, "targeted",
-         "2380.00"),
-        ({"personal_care": "critical", "health_needs": "substantial", "behaviour": "some",
-          "carer_resilience": "strained"}, 30, "specialist", "2550.00"),
-        ({"personal_care": "critical", "health_needs": "critical", "behaviour": "critical",
-          "carer_resilience": "at_risk"}, 48, "specialist", "4000.00"),  # 4080 capped by the band
-        ({"personal_care": "critical", "health_needs": "critical", "behaviour": "critical",
-          "community_access": "substantial", "carer_resilience": "strained"}, 50, "complex", "4250.00"),
-        ({q: "critical" for q in ("personal_care", "health_needs", "behaviour", "community_access",
-                                  "night_support")} | {"carer_resilience": "at_risk", "siblings": "2+"},
-         76, "complex", "6460.00"),
+        (
+            {"personal_care": "critical", "health_needs": "critical", "siblings": "2+"},
+            28,
+            "targeted",
+            "2380.00",
+        ),
+        (
+            {
+                "personal_care": "critical",
+                "health_needs": "substantial",
+                "behaviour": "some",
+                "carer_resilience": "strained",
+            },
+            30,
+            "specialist",
+            "2550.00",
+        ),
+        (
+            {
+                "personal_care": "critical",
+                "health_needs": "critical",
+                "behaviour": "critical",
+                "carer_resilience": "at_risk",
+            },
+            48,
+            "specialist",
+            "4000.00",
+        ),  # 4080 capped by the band
+        (
+            {
+                "personal_care": "critical",
+                "health_needs": "critical",
+                "behaviour": "critical",
+                "community_access": "substantial",
+                "carer_resilience": "strained",
+            },
+            50,
+            "complex",
+            "4250.00",
+        ),
+        (
+            {
+                q: "critical"
+                for q in ("personal_care", "health_needs", "behaviour", "community_access", "night_support")
+            }
+            | {"carer_resilience": "at_risk", "siblings": "2+"},
+            76,
+            "complex",
+            "6460.00",
+        ),
     ],
 )
 def test_the_points_scheme_gives_hand_computed_points_bands_and_amounts(
@@ -179,10 +218,20 @@ def test_any_valid_answers_give_a_deterministic_amount_between_zero_and_the_sche
 
 ALLOCATIONS = [
     ("short-breaks-points", TARGETED_ANSWERS, "850.00", None),
-    ("short-breaks-points", points_answers(personal_care="some", health_needs="some"), "700.00",
-     "band cap too low for this family"),
-    ("short-breaks-points", points_answers(personal_care="critical", behaviour="critical",
-                                           carer_resilience="at_risk", siblings="1"), "3230.00", None),
+    (
+        "short-breaks-points",
+        points_answers(personal_care="some", health_needs="some"),
+        "700.00",
+        "band cap too low for this family",
+    ),
+    (
+        "short-breaks-points",
+        points_answers(
+            personal_care="critical", behaviour="critical", carer_resilience="at_risk", siblings="1"
+        ),
+        "3230.00",
+        None,
+    ),
     ("flat-short-breaks", flat_answers(), "600.00", None),
     ("flat-short-breaks", flat_answers(has_bank_account="no"), "600.00", "paid to a managed account"),
 ]
@@ -193,8 +242,12 @@ def test_every_recorded_allocation_recomputes_from_its_recorded_answers(ledger) 
     for scheme_id, answers, amount, variance in ALLOCATIONS:
         budget_id = open_budget(ledger)
         ledger.decide_allocation(
-            CASEWORKER, budget_id, {"social_care": Decimal(amount)}, "panel decision",
-            ras=(scheme_id, answers, None), variance_reason=variance,
+            CASEWORKER,
+            budget_id,
+            {"social_care": Decimal(amount)},
+            "panel decision",
+            ras=(scheme_id, answers, None),
+            variance_reason=variance,
         )
         budget_ids.append(budget_id)
     decided = [e for b in budget_ids for e in ledger.events.get(b) if isinstance(e, AllocationDecided)]
@@ -205,5 +258,8 @@ def test_every_recorded_allocation_recomputes_from_its_recorded_answers(ledger) 
         again = assess(scheme, event.answers)
         assert event.scheme_fingerprint == scheme.fingerprint
         assert (event.points, event.band, event.indicative_amount, event.working) == (
-            again.points, again.band, again.indicative_amount, again.working
+            again.points,
+            again.band,
+            again.indicative_amount,
+            again.working,
         )

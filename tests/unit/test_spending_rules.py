@@ -33,7 +33,11 @@ def test_a_spend_comes_out_of_the_available_funds() -> None:
     [event] = recorded(budget)
     assert isinstance(event, ev.SpendRecorded)
     assert (event.spend_id, event.amount, event.units, event.unit) == (
-        "s-1", money("150.00"), money("10.00"), "hours")
+        "s-1",
+        money("150.00"),
+        money("10.00"),
+        "hours",
+    )
     assert (budget.spent, budget.available, budget.released) == (150, 450, 600)
     assert spend is budget.spends["s-1"]
 
@@ -155,8 +159,15 @@ def test_a_replay_is_answered_even_after_the_budget_is_suspended() -> None:
     assert budget.pending_events == []
 
 
-@pytest.mark.parametrize("overrides", [{"amount": money("60.00")}, {"provider": "Other Co"},
-                                       {"description": "other"}, {"funding_stream": "social_care"}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"amount": money("60.00")},
+        {"provider": "Other Co"},
+        {"description": "other"},
+        {"funding_stream": "social_care"},
+    ],
+)
 def test_the_same_key_with_another_body_is_refused(overrides: dict[str, Any]) -> None:
     budget = funded_budget()
     budget.record_spend(BROKER, "s-1", a_spend("50.00"))

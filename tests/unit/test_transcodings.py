@@ -167,8 +167,9 @@ class TestLedgerTranscodingsPassTheLibraryTranscoderTests(library.TranscoderTest
             self.assertEqual(value, self.transcoder.decode(self.transcoder.encode(value)))
 
     def test_ledger_state_dataclasses(self) -> None:
-        spend = Spend("s", Decimal("1.00"), "other", "p", date(2026, 5, 1), "", Decimal("2.50"), "hours",
-                      None, "f")
+        spend = Spend(
+            "s", Decimal("1.00"), "other", "p", date(2026, 5, 1), "", Decimal("2.50"), "hours", None, "f"
+        )
         values = [
             Allocation({"health": Decimal("1.00")}, "r", answers={"q": "a"}, working=["w"]),
             Instalment(1, Decimal("5.00"), date(2026, 4, 1), True),

@@ -29,15 +29,27 @@ def with_a_trial(virtual: str = "500.00") -> tuple[Budget, str]:
 
 
 def real_figures(budget: Budget) -> tuple[object, ...]:
-    return (budget.allocated, budget.scheduled, budget.released, budget.spent, budget.recovered,
-            budget.available, dict(budget.spends))
+    return (
+        budget.allocated,
+        budget.scheduled,
+        budget.released,
+        budget.spent,
+        budget.recovered,
+        budget.available,
+        dict(budget.spends),
+    )
 
 
 def test_a_trial_starts_open_with_its_virtual_amount_and_baseline() -> None:
     budget, trial_id = with_a_trial("500.00")
     trial = budget.trials[trial_id]
     assert (trial_id, trial.status, trial.virtual_amount, trial.baseline_cost, trial.spent) == (
-        "T1", "open", 500, 650, 0)
+        "T1",
+        "open",
+        500,
+        650,
+        0,
+    )
 
 
 def test_a_trial_may_start_on_a_budget_not_yet_allocated() -> None:
@@ -61,7 +73,11 @@ def test_a_trial_spend_event_carries_its_trial() -> None:
     [event] = recorded(budget)
     assert isinstance(event, ev.TrialSpendRecorded)
     assert (event.trial_id, event.spend_id, event.amount, event.unit) == (
-        trial_id, "t-1", money("30.00"), "sessions")
+        trial_id,
+        "t-1",
+        money("30.00"),
+        "sessions",
+    )
 
 
 def test_trial_spends_stay_within_the_virtual_amount() -> None:
@@ -125,8 +141,10 @@ def test_a_closed_budget_records_no_trial_spend() -> None:
         budget.record_trial_spend(BROKER, trial_id, "t-1", a_spend())
 
 
-@pytest.mark.parametrize(("virtual", "baseline"), [("0.00", "100.00"), ("-1.00", "100.00"),
-                                                   ("100.00", "-1.00"), ("100.001", "1.00")])
+@pytest.mark.parametrize(
+    ("virtual", "baseline"),
+    [("0.00", "100.00"), ("-1.00", "100.00"), ("100.00", "-1.00"), ("100.001", "1.00")],
+)
 def test_a_trial_has_a_positive_virtual_amount_and_a_non_negative_baseline(
     virtual: str, baseline: str
 ) -> None:
