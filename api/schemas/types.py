@@ -11,11 +11,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ledger.aggregates.vocabulary import (
+    BudgetStatus,
+    Category,
+    DisputeOutcome,
+    DisputeSubject,
+    FundingStream,
+    Management,
+    TrialOutcome,
+    Unit,
+)
 from ledger.money import fmt
 
 MONEY_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,2})?$"
@@ -128,24 +138,16 @@ Ref = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=ONE
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
 Notes = Annotated[str, StringConstraints(max_length=2000)]
 
-# The design's closed word lists (ledger.aggregates.vocabulary; a test keeps them equal).
-Stream = Literal["social_care", "health", "education"]
-Management = Literal["direct_payment", "managed_account", "broker_held", "council_managed"]
-Category = Literal[
-    "personal_assistant",
-    "residential_overnight",
-    "short_term_foster_care",
-    "outreach",
-    "befriending",
-    "home_care",
-    "community_activity",
-    "equipment",
-    "training",
-    "transport",
-    "other",
+# The design's closed word lists are the domain's own enums: declared once, in the vocabulary.
+Stream = FundingStream
+Status = BudgetStatus
+__all__ = [
+    "Category",
+    "DisputeOutcome",
+    "DisputeSubject",
+    "Management",
+    "Status",
+    "Stream",
+    "TrialOutcome",
+    "Unit",
 ]
-Unit = Literal["hours", "nights", "sessions", "items", "days"]
-DisputeSubject = Literal["allocation", "spend", "instalment", "monitoring_return"]
-DisputeOutcome = Literal["upheld", "partly_upheld", "not_upheld"]
-TrialOutcome = Literal["adopted", "abandoned"]
-Status = Literal["open", "active", "suspended", "closed"]

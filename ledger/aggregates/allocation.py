@@ -9,7 +9,7 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
-from ledger.aggregates.vocabulary import STREAMS, check_choice
+from ledger.aggregates.vocabulary import FundingStream, check_choice
 from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
 from ledger.ras import Assessment
 
@@ -18,7 +18,8 @@ def check_amounts(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
     if not amounts:
         raise errors.InvalidInput("an allocation names at least one funding stream")
     checked = {
-        check_choice("funding stream", s, STREAMS): to_non_negative_money(a) for s, a in amounts.items()
+        check_choice("funding stream", s, FundingStream).value: to_non_negative_money(a)
+        for s, a in amounts.items()
     }
     if total(checked.values()) <= ZERO:
         raise errors.InvalidAmount("an allocation totals more than zero")

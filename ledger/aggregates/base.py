@@ -30,7 +30,7 @@ from ledger.aggregates.state import (
     Spend,
     Trial,
 )
-from ledger.aggregates.vocabulary import MANAGEMENT, check_choice
+from ledger.aggregates.vocabulary import Management, check_choice
 from ledger.money import ZERO, total
 
 
@@ -98,7 +98,7 @@ class BudgetBase(Aggregate):
     ) -> Any:
         require_text("reference", reference)
         require_text("family_ref", family_ref)
-        check_choice("management", management, MANAGEMENT)
+        check_choice("management", management, Management)
         if period_end <= period_start:
             raise errors.InvalidPeriod("period_end must be after period_start")
         originator_id = budget_id or uuid4()

@@ -9,7 +9,7 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
-from ledger.aggregates.vocabulary import DISPUTE_OUTCOMES, DISPUTE_SUBJECTS, check_choice
+from ledger.aggregates.vocabulary import DisputeOutcome, DisputeSubject, check_choice
 from ledger.money import ZERO, to_non_negative_money
 
 
@@ -54,7 +54,7 @@ class CaseworkCommands(BudgetBase):
 
     # --- disputes stay possible after closure: families may challenge late -------
     def raise_dispute(self, actor: Actor, subject: str, grounds: str, subject_ref: str | None = None) -> str:
-        check_choice("subject", subject, DISPUTE_SUBJECTS)
+        check_choice("subject", subject, DisputeSubject)
         require_text("grounds", grounds)
         if subject_ref is not None:
             self._check_subject(subject, subject_ref)
@@ -81,7 +81,7 @@ class CaseworkCommands(BudgetBase):
 
     def resolve_dispute(self, actor: Actor, dispute_id: str, outcome: str, resolution: str) -> None:
         dispute = self.dispute(dispute_id)
-        check_choice("outcome", outcome, DISPUTE_OUTCOMES)
+        check_choice("outcome", outcome, DisputeOutcome)
         require_text("resolution", resolution)
         if dispute.status != "open":
             raise errors.DisputeNotOpen(f"dispute {dispute_id} is {dispute.status}")

@@ -23,7 +23,7 @@ from eventsourcing.domain import Aggregate
 from ledger import errors
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import require_text
-from ledger.aggregates.vocabulary import STREAMS, check_choice
+from ledger.aggregates.vocabulary import FundingStream, check_choice
 from ledger.money import to_non_negative_money
 
 ENVELOPES_ID: UUID = uuid5(NAMESPACE_URL, "https://ledger.invalid/envelopes")
@@ -69,7 +69,7 @@ class Envelopes(Aggregate):
         self.current: dict[str, Envelope] = {}
 
     def set(self, actor: Actor, stream: str, year: int, amount: Decimal, reason: str) -> None:
-        check_choice("funding stream", stream, STREAMS)
+        check_choice("funding stream", stream, FundingStream)
         if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
             raise errors.InvalidInput(f"year must be a whole year from {FIRST_YEAR} to {LAST_YEAR}")
         amount = to_non_negative_money(amount)

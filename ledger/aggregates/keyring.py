@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger import errors
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.vocabulary import ROLES, check_choice
+from ledger.aggregates.vocabulary import Role, check_choice
 
 KEYRING_ID: UUID = uuid5(NAMESPACE_URL, "https://ledger.invalid/keyring")
 
@@ -53,7 +53,7 @@ class KeyRing(Aggregate):
     def add(
         self, key_id: str, secret: str, name: str, role: str, org: str | None, family: str | None, by: str
     ) -> None:
-        check_choice("role", role, ROLES)
+        check_choice("role", role, Role)
         if role == "broker" and not org:
             raise errors.InvalidInput("a broker key is bound to an organisation (--org)")
         if role == "family" and not family:

@@ -20,7 +20,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
 from ledger.aggregates.chain import _plain
 from ledger.aggregates.state import Spend
-from ledger.aggregates.vocabulary import CATEGORIES, STREAMS, TRIAL_OUTCOMES, UNITS, check_choice
+from ledger.aggregates.vocabulary import Category, FundingStream, TrialOutcome, Unit, check_choice
 from ledger.money import ZERO, to_non_negative_money, to_positive_money
 
 
@@ -36,14 +36,14 @@ class SpendRequest:
     funding_stream: str | None = None
 
     def checked(self) -> SpendRequest:
-        check_choice("category", self.category, CATEGORIES)
+        check_choice("category", self.category, Category)
         require_text("provider", self.provider)
         if self.funding_stream is not None:
-            check_choice("funding stream", self.funding_stream, STREAMS)
+            check_choice("funding stream", self.funding_stream, FundingStream)
         if (self.units is None) != (self.unit is None):
             raise errors.InvalidInput("units and unit go together")
         if self.unit is not None:
-            check_choice("unit", self.unit, UNITS)
+            check_choice("unit", self.unit, Unit)
         units = to_positive_money(self.units) if self.units is not None else None
         return SpendRequest(
             to_positive_money(self.amount),
@@ -155,7 +155,7 @@ class SpendingCommands(BudgetBase):
     def conclude_trial(self, actor: Actor, trial_id: str, outcome: str, notes: str) -> None:
         trial = self.trial(trial_id)
         self.require_not_closed()
-        check_choice("outcome", outcome, TRIAL_OUTCOMES)
+        check_choice("outcome", outcome, TrialOutcome)
         if trial.status != "open":
             raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
         self.record(ev.TrialConcluded, actor, trial_id=trial_id, outcome=outcome, notes=notes)

@@ -1,33 +1,116 @@
-"""The design's closed word lists, checked where commands enter the domain."""
+"""The design's closed word lists, declared once and shared by the domain, the API and the read side.
+
+Each is a `StrEnum`: a member *is* its string, so it travels through JSON, the
+hash chain and SQL unchanged, while code and OpenAPI see the closed list.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from ledger.errors import InvalidChoice
 
-STREAMS = ("social_care", "health", "education")
-MANAGEMENT = ("direct_payment", "managed_account", "broker_held", "council_managed")
-CATEGORIES = (
-    "personal_assistant",
-    "residential_overnight",
-    "short_term_foster_care",
-    "outreach",
-    "befriending",
-    "home_care",
-    "community_activity",
-    "equipment",
-    "training",
-    "transport",
-    "other",
-)
-UNITS = ("hours", "nights", "sessions", "items", "days")
-DISPUTE_SUBJECTS = ("allocation", "spend", "instalment", "monitoring_return")
-DISPUTE_OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
-TRIAL_OUTCOMES = ("adopted", "abandoned")
-ROLES = ("caseworker", "broker", "family", "auditor", "commissioner", "admin")
-STATUSES = ("open", "active", "suspended", "closed")
+
+class FundingStream(StrEnum):
+    SOCIAL_CARE = "social_care"
+    HEALTH = "health"
+    EDUCATION = "education"
 
 
-def check_choice(kind: str, value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise InvalidChoice(f"{kind} {value!r} is not one of {', '.join(allowed)}")
-    return value
+class Management(StrEnum):
+    DIRECT_PAYMENT = "direct_payment"
+    MANAGED_ACCOUNT = "managed_account"
+    BROKER_HELD = "broker_held"
+    COUNCIL_MANAGED = "council_managed"
+
+
+class Category(StrEnum):
+    PERSONAL_ASSISTANT = "personal_assistant"
+    RESIDENTIAL_OVERNIGHT = "residential_overnight"
+    SHORT_TERM_FOSTER_CARE = "short_term_foster_care"
+    OUTREACH = "outreach"
+    BEFRIENDING = "befriending"
+    HOME_CARE = "home_care"
+    COMMUNITY_ACTIVITY = "community_activity"
+    EQUIPMENT = "equipment"
+    TRAINING = "training"
+    TRANSPORT = "transport"
+    OTHER = "other"
+
+
+class Unit(StrEnum):
+    HOURS = "hours"
+    NIGHTS = "nights"
+    SESSIONS = "sessions"
+    ITEMS = "items"
+    DAYS = "days"
+
+
+class DisputeSubject(StrEnum):
+    ALLOCATION = "allocation"
+    SPEND = "spend"
+    INSTALMENT = "instalment"
+    MONITORING_RETURN = "monitoring_return"
+
+
+class DisputeOutcome(StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
+class TrialOutcome(StrEnum):
+    ADOPTED = "adopted"
+    ABANDONED = "abandoned"
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    BROKER = "broker"
+    FAMILY = "family"
+    AUDITOR = "auditor"
+    COMMISSIONER = "commissioner"
+    ADMIN = "admin"
+
+
+class BudgetStatus(StrEnum):
+    OPEN = "open"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class InstalmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+
+
+class ReturnStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    QUERIED = "queried"
+
+
+class TrialStatus(StrEnum):
+    OPEN = "open"
+    ADOPTED = "adopted"
+    ABANDONED = "abandoned"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def check_choice(kind: str, value: str, allowed: type[E]) -> E:
+    """`value` as a member of `allowed`, or `InvalidChoice` naming the words it may be."""
+    try:
+        return allowed(value)
+    except ValueError:
+        words = ", ".join(member.value for member in allowed)
+        raise InvalidChoice(f"{kind} {value!r} is not one of {words}") from None

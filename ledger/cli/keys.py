@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ledger.aggregates.vocabulary import ROLES
+from ledger.aggregates.vocabulary import Role
 from ledger.errors import LedgerError
 from ledger.keys import create_key, list_keys, revoke_key
 from ledger.use_cases import LedgerService
@@ -35,7 +35,7 @@ def ledger_service() -> Iterator[LedgerService]:
 
 @app.command()
 def create(
-    role: Annotated[str, typer.Option(help=f"what the key may do: {', '.join(ROLES)}")],
+    role: Annotated[str, typer.Option(help=f"what the key may do: {', '.join(Role)}")],
     name: Annotated[str, typer.Option(help="who or what holds the key")],
     org: Annotated[str | None, typer.Option(help="a broker key's organisation")] = None,
     family: Annotated[str | None, typer.Option(help="a family key's family reference")] = None,

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from ledger.aggregates.budget import Budget
-from ledger.aggregates.vocabulary import CATEGORIES
+from ledger.aggregates.vocabulary import Category
 from ledger.demo import load_demo
 from ledger.demo_data import month_spends, plan_cohort, references
 from ledger.money import total
@@ -100,7 +100,7 @@ def test_residential_overnight_share_falls_month_by_month(demo: Loaded) -> None:
 
 def test_every_category_appears_and_pa_and_residential_spends_carry_units(demo: Loaded) -> None:
     spends = [s for b in demo.budgets for s in b.spends.values()]
-    assert {s.category for s in spends} == set(CATEGORIES)
+    assert {s.category for s in spends} == set(Category)
     assert all(s.unit == "hours" and s.units for s in spends if s.category == "personal_assistant")
     assert all(s.unit == "nights" and s.units for s in spends if s.category == "residential_overnight")
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ledger import errors
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.spending import SpendRequest
-from ledger.aggregates.vocabulary import CATEGORIES, MANAGEMENT, STREAMS, UNITS
+from ledger.aggregates.vocabulary import Category, FundingStream, Management, Unit
 from ledger.envelopes import set_envelope
 from ledger.use_cases import LedgerService
 from tests.conftest import CASEWORKER, COMMISSIONER, open_budget
@@ -86,7 +86,7 @@ def run(app: LedgerService, steps: list[Step]) -> list[UUID]:
 
 
 def amounts(size: int, pick: int) -> dict[str, Decimal]:
-    chosen = [s for i, s in enumerate(STREAMS) if pick >> i & 1] or ["social_care"]
+    chosen = [s for i, s in enumerate(FundingStream) if pick >> i & 1] or ["social_care"]
     given = {s: Decimal(size * 20 + i * 10) for i, s in enumerate(chosen)}
     if pick & 8 and len(chosen) > 1:
         given[chosen[0]] = Decimal(0)  # a stream named with nothing allocated from it
@@ -97,12 +97,12 @@ def spend_request(budget: Budget, size: int, pick: int, stream: str | None) -> S
     with_units = bool(pick & 16)
     return SpendRequest(
         Decimal(size) + Decimal(pick % 100) / 100,
-        CATEGORIES[pick % len(CATEGORIES)],
+        list(Category)[pick % len(Category)],
         "Provider",
         budget.period_start + timedelta(days=pick % 300),
         "support",
         Decimal(pick % 7 + 1) if with_units else None,
-        UNITS[pick % len(UNITS)] if with_units else None,
+        list(Unit)[pick % len(Unit)] if with_units else None,
         stream,
     )
 
@@ -121,7 +121,7 @@ def run_step(app: LedgerService, budgets: list[UUID], step: Step) -> None:
             budget_id = open_budget(
                 app,
                 cohort=chosen(["pilot", "legacy", None], pick >> 1),
-                management=chosen(list(MANAGEMENT), pick >> 3),
+                management=chosen(list(Management), pick >> 3),
                 period_start=start,
                 period_end=start + timedelta(days=364),
             )
@@ -131,7 +131,7 @@ def run_step(app: LedgerService, budgets: list[UUID], step: Step) -> None:
         return
     if command == "envelope":
         set_envelope(
-            app, COMMISSIONER, chosen(list(STREAMS), pick), 2025 + pick % 2, Decimal(size * 100), "r"
+            app, COMMISSIONER, chosen(list(FundingStream), pick), 2025 + pick % 2, Decimal(size * 100), "r"
         )
         return
     budget_id = budgets[which % len(budgets)]
