@@ -9,7 +9,7 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
-from ledger.aggregates.vocabulary import FundingStream, check_choice
+from ledger.aggregates.vocabulary import FundingStream, InstalmentStatus, check_choice
 from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
 from ledger.ras import Assessment
 
@@ -48,19 +48,20 @@ class AllocationCommands(BudgetBase):
             )
         a = assessment
         self.record(
-            ev.AllocationDecided,
-            actor,
-            amounts=amounts,
-            rationale=rationale,
-            variance_reason=variance_reason,
-            scheme_id=a.scheme_id if a else None,
-            scheme_version=a.scheme_version if a else None,
-            scheme_fingerprint=a.scheme_fingerprint if a else None,
-            answers=dict(a.answers) if a else {},
-            points=a.points if a else None,
-            band=a.band if a else None,
-            indicative_amount=a.indicative_amount if a else None,
-            working=list(a.working) if a else [],
+            ev.AllocationDecided(
+                **self.stamp(actor),
+                amounts=amounts,
+                rationale=rationale,
+                variance_reason=variance_reason,
+                scheme_id=a.scheme_id if a else None,
+                scheme_version=a.scheme_version if a else None,
+                scheme_fingerprint=a.scheme_fingerprint if a else None,
+                answers=dict(a.answers) if a else {},
+                points=a.points if a else None,
+                band=a.band if a else None,
+                indicative_amount=a.indicative_amount if a else None,
+                working=list(a.working) if a else [],
+            )
         )
 
     def revise_allocation(
@@ -78,7 +79,9 @@ class AllocationCommands(BudgetBase):
             raise errors.ScheduleExceedsAllocation(
                 f"{new_total} is below the scheduled {self.scheduled}: cancel instalments first"
             )
-        self.record(ev.AllocationRevised, actor, amounts=amounts, reason=reason, dispute_id=dispute_id)
+        self.record(
+            ev.AllocationRevised(**self.stamp(actor), amounts=amounts, reason=reason, dispute_id=dispute_id)
+        )
 
     def schedule_instalment(self, actor: Actor, amount: Decimal, due_on: date, gated: bool) -> int:
         self.require_allocation()
@@ -88,31 +91,29 @@ class AllocationCommands(BudgetBase):
                 f"{self.scheduled} scheduled + {amount} exceeds the allocation {self.allocated}"
             )
         number = len(self.instalments) + 1
-        self.record(ev.InstalmentScheduled, actor, number=number, amount=amount, due_on=due_on, gated=gated)
+        self.record(
+            ev.InstalmentScheduled(
+                **self.stamp(actor), number=number, amount=amount, due_on=due_on, gated=gated
+            )
+        )
         return number
 
     def release_instalment(self, actor: Actor, number: int) -> None:
         instalment = self.instalment(number)
         self.require_active()
-        if instalment.status != "scheduled":
+        if instalment.status != InstalmentStatus.SCHEDULED:
             raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
-        if instalment.gated and not self.has_fresh_accepted_return():
+        if instalment.gated and not self.gate_open():
             raise errors.InstalmentGated(
                 f"instalment {number} waits for a monitoring return submitted since the "
                 "last release and accepted"
             )
-        self.record(ev.InstalmentReleased, actor, number=number)
-
-    def has_fresh_accepted_return(self) -> bool:
-        return any(
-            r.status == "accepted" and r.submitted_at_version > self.last_release_version
-            for r in self.returns.values()
-        )
+        self.record(ev.InstalmentReleased(**self.stamp(actor), number=number))
 
     def cancel_instalment(self, actor: Actor, number: int, reason: str) -> None:
         instalment = self.instalment(number)
         self.require_not_closed()
         require_text("reason", reason)
-        if instalment.status != "scheduled":
+        if instalment.status != InstalmentStatus.SCHEDULED:
             raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
-        self.record(ev.InstalmentCancelled, actor, number=number, reason=reason)
+        self.record(ev.InstalmentCancelled(**self.stamp(actor), number=number, reason=reason))

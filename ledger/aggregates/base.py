@@ -10,17 +10,19 @@ actor and its link in the hash chain (`ledger.aggregates.chain`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Self, TypedDict
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, get_topic
 
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.chain import GENESIS, event_hash
+from ledger.aggregates.chain import GENESIS, recompute
+from ledger.aggregates.figures import UNSEALED, Figures
 from ledger.aggregates.state import (
     Allocation,
     Dispute,
@@ -30,14 +32,38 @@ from ledger.aggregates.state import (
     Spend,
     Trial,
 )
-from ledger.aggregates.vocabulary import Management, check_choice
+from ledger.aggregates.vocabulary import (
+    BudgetStatus,
+    InstalmentStatus,
+    Management,
+    ReturnStatus,
+    check_choice,
+)
 from ledger.money import ZERO, total
+
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    E = TypeVar("E", bound=ev.BudgetEvent)
 
 
 def require_text(name: str, value: str | None) -> str:
     if value is None or not value.strip():
         raise errors.InvalidInput(f"{name} must not be empty")
     return value
+
+
+class Stamp(TypedDict):
+    """What every Budget event carries besides its own fields; `hash` and `figures` are sealed last."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    actor_id: str
+    actor_role: str
+    prev_hash: str
+    hash: str
+    figures: Figures
 
 
 class BudgetBase(Aggregate):
@@ -48,10 +74,10 @@ class BudgetBase(Aggregate):
         self.family_ref = ""
         self.period_start = date.min
         self.period_end = date.min
-        self.management = ""
+        self.management = Management.DIRECT_PAYMENT
         self.cohort: str | None = None
         self.broker_org: str | None = None
-        self.status = "open"
+        self.status = BudgetStatus.OPEN
         self.allocation: Allocation | None = None
         self.instalments: list[Instalment] = []
         self.spends: dict[str, Spend] = {}
@@ -65,14 +91,14 @@ class BudgetBase(Aggregate):
         self.last_release_version = 0
         self.head_hash = GENESIS
 
-    # --- derived figures ---------------------------------------------------
+    # --- derived figures: computed here and nowhere else ----------------------
     @property
     def allocated(self) -> Decimal:
         return total(self.allocation.amounts.values()) if self.allocation else ZERO
 
     @property
     def scheduled(self) -> Decimal:
-        return total(i.amount for i in self.instalments if i.status != "cancelled")
+        return total(i.amount for i in self.instalments if i.status != InstalmentStatus.CANCELLED)
 
     @property
     def available(self) -> Decimal:
@@ -81,6 +107,38 @@ class BudgetBase(Aggregate):
     @property
     def unreleased(self) -> Decimal:
         return self.allocated - self.released
+
+    def gate_open(self) -> bool:
+        """The gate: a monitoring return submitted since the last release has been accepted."""
+        return any(
+            r.status == ReturnStatus.ACCEPTED and r.submitted_at_version > self.last_release_version
+            for r in self.returns.values()
+        )
+
+    def waiting_at_gate(self) -> list[int]:
+        """Gated instalments still scheduled that the gate would refuse to release now."""
+        if self.gate_open() or self.status == BudgetStatus.CLOSED:
+            return []
+        return [i.number for i in self.instalments if i.gated and i.status == InstalmentStatus.SCHEDULED]
+
+    def gate_return_status(self) -> ReturnStatus | None:
+        """What the gate waits on: the newest return submitted since the last release."""
+        fresh = [r for r in self.returns.values() if r.submitted_at_version > self.last_release_version]
+        return max(fresh, key=lambda r: r.submitted_at_version).status if fresh else None
+
+    def figures(self) -> Figures:
+        return Figures(
+            status=self.status,
+            allocated=self.allocated,
+            scheduled=self.scheduled,
+            released=self.released,
+            spent=self.spent,
+            recovered=self.recovered,
+            available=self.available,
+            unreleased=self.unreleased,
+            waiting_at_gate=self.waiting_at_gate(),
+            gate_return_status=self.gate_return_status(),
+        )
 
     # --- opening -----------------------------------------------------------
     @classmethod
@@ -95,44 +153,70 @@ class BudgetBase(Aggregate):
         cohort: str | None = None,
         broker_org: str | None = None,
         budget_id: UUID | None = None,
-    ) -> Any:
+    ) -> Self:
         require_text("reference", reference)
         require_text("family_ref", family_ref)
-        check_choice("management", management, Management)
+        checked = check_choice("management", management, Management)
         if period_end <= period_start:
             raise errors.InvalidPeriod("period_end must be after period_start")
-        originator_id = budget_id or uuid4()
-        fields: dict[str, Any] = dict(
+        draft = ev.BudgetOpened(
+            originator_topic=get_topic(cls),
+            originator_id=budget_id or uuid4(),
+            originator_version=1,
+            timestamp=ev.BudgetOpened.create_timestamp(),
+            actor_id=actor.id,
+            actor_role=actor.role,
+            prev_hash=GENESIS,
+            hash="",
+            figures=UNSEALED,
             reference=reference,
             family_ref=family_ref,
             period_start=period_start,
             period_end=period_end,
-            management=management,
+            management=checked,
             cohort=cohort,
             broker_org=broker_org,
+        )
+        budget = draft.mutate(None)
+        assert isinstance(budget, cls)  # the event's topic names this class
+        budget._seal(draft)
+        return budget
+
+    # --- recording -----------------------------------------------------------
+    def stamp(self, actor: Actor) -> Stamp:
+        """The envelope of the next event; `record` seals its figures and hash."""
+        return Stamp(
+            originator_id=self.id,
+            originator_version=self.version + 1,
+            timestamp=ev.BudgetEvent.create_timestamp(),
             actor_id=actor.id,
             actor_role=actor.role,
-            prev_hash=GENESIS,
+            prev_hash=self.head_hash,
+            hash="",
+            figures=UNSEALED,
         )
-        timestamp = ev.BudgetOpened.create_timestamp()
-        fields["hash"] = event_hash("BudgetOpened", originator_id, 1, timestamp, fields)
-        return cls._create(ev.BudgetOpened, id=originator_id, timestamp=timestamp, **fields)
 
-    def record(self, event_class: type[ev.BudgetEvent], actor: Actor, **fields: Any) -> None:
-        """Trigger `event_class` stamped with the actor, the time and the chain."""
-        fields.update(actor_id=actor.id, actor_role=actor.role, prev_hash=self.head_hash)
-        timestamp: datetime = event_class.create_timestamp()
-        version = self.version + 1
-        fields["hash"] = event_hash(event_class.__name__, self.id, version, timestamp, fields)
-        self.trigger_event(event_class, timestamp=timestamp, **fields)
+    def record(self, draft: E) -> E:
+        """Apply `draft` (built on `stamp`), then seal it with the figures after it and its hash."""
+        draft.apply_to(self)  # type: ignore[arg-type]  # every Budget mixin is a Budget
+        self.version = draft.originator_version
+        self.modified_on = draft.timestamp
+        return self._seal(draft)
+
+    def _seal(self, draft: E) -> E:
+        sealed = replace(draft, figures=self.figures())
+        sealed = replace(sealed, hash=recompute(sealed))
+        self.head_hash = sealed.hash
+        self.pending_events.append(sealed)
+        return sealed
 
     # --- guards shared by commands ------------------------------------------
     def require_not_closed(self) -> None:
-        if self.status == "closed":
+        if self.status == BudgetStatus.CLOSED:
             raise errors.BudgetClosed(f"budget {self.reference} is closed")
 
     def require_active(self) -> None:
-        if self.status != "active":
+        if self.status != BudgetStatus.ACTIVE:
             raise errors.BudgetNotActive(f"budget {self.reference} is {self.status}, not active")
 
     def require_allocation(self) -> Allocation:

@@ -9,6 +9,7 @@ the budget, so a client holding a receipt can also anchor the newest event.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import date, datetime
@@ -22,6 +23,8 @@ ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "hash"
 
 
 def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):

@@ -1,19 +1,25 @@
 """The Budget's events: one frozen class per business fact, each knowing how it applies.
 
 Applying an event never checks and never fails: the rules were checked by the
-command that triggered it (`ledger.aggregates.budget`). Every event carries the
-actor (`actor_id`, `actor_role`) and its place in the hash chain
-(`prev_hash`, `hash`); corrections carry a `reason`.
+command that recorded it (`ledger.aggregates.budget`). Every event carries the
+actor (`actor_id`, `actor_role`), its place in the hash chain (`prev_hash`,
+`hash`) and the budget's `figures` after it (`ledger.aggregates.figures`), which
+readers copy instead of recomputing; corrections carry a `reason`.
+
+Each class is declared a frozen dataclass (the library makes it one anyway), so
+a command builds its event with typed keyword arguments that mypy checks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from ledger.aggregates.figures import Figures
 from ledger.aggregates.state import (
     Allocation,
     Dispute,
@@ -23,16 +29,26 @@ from ledger.aggregates.state import (
     Spend,
     Trial,
 )
+from ledger.aggregates.vocabulary import (
+    BudgetStatus,
+    DisputeStatus,
+    InstalmentStatus,
+    Management,
+    ReturnStatus,
+    TrialStatus,
+)
 
 if TYPE_CHECKING:
     from ledger.aggregates.budget import Budget
 
 
+@dataclass(frozen=True)
 class BudgetEvent(Aggregate.Event):
     actor_id: str
     actor_role: str
     prev_hash: str
     hash: str
+    figures: Figures
 
     def apply(self, aggregate: Any) -> None:
         self.apply_to(aggregate)
@@ -42,6 +58,7 @@ class BudgetEvent(Aggregate.Event):
         """Evolve the budget's state; overridden by each event."""
 
 
+@dataclass(frozen=True)
 class BudgetOpened(BudgetEvent, Aggregate.Created):
     reference: str
     family_ref: str
@@ -56,11 +73,12 @@ class BudgetOpened(BudgetEvent, Aggregate.Created):
         budget.family_ref = self.family_ref
         budget.period_start = self.period_start
         budget.period_end = self.period_end
-        budget.management = self.management
+        budget.management = Management(self.management)
         budget.cohort = self.cohort
         budget.broker_org = self.broker_org
 
 
+@dataclass(frozen=True)
 class AllocationDecided(BudgetEvent):
     amounts: dict[str, Decimal]
     rationale: str
@@ -88,9 +106,10 @@ class AllocationDecided(BudgetEvent):
             indicative_amount=self.indicative_amount,
             working=list(self.working),
         )
-        budget.status = "active"
+        budget.status = BudgetStatus.ACTIVE
 
 
+@dataclass(frozen=True)
 class AllocationRevised(BudgetEvent):
     amounts: dict[str, Decimal]
     reason: str
@@ -102,6 +121,7 @@ class AllocationRevised(BudgetEvent):
         allocation.revisions += 1
 
 
+@dataclass(frozen=True)
 class InstalmentScheduled(BudgetEvent):
     number: int
     amount: Decimal
@@ -112,26 +132,29 @@ class InstalmentScheduled(BudgetEvent):
         budget.instalments.append(Instalment(self.number, self.amount, self.due_on, self.gated))
 
 
+@dataclass(frozen=True)
 class InstalmentReleased(BudgetEvent):
     number: int
 
     def apply_to(self, budget: Budget) -> None:
         instalment = budget.instalments[self.number - 1]
-        instalment.status = "released"
+        instalment.status = InstalmentStatus.RELEASED
         budget.released += instalment.amount
         budget.last_release_version = self.originator_version
 
 
+@dataclass(frozen=True)
 class InstalmentCancelled(BudgetEvent):
     number: int
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
         instalment = budget.instalments[self.number - 1]
-        instalment.status = "cancelled"
+        instalment.status = InstalmentStatus.CANCELLED
         instalment.note = self.reason
 
 
+@dataclass(frozen=True)
 class SpendRecorded(BudgetEvent):
     spend_id: str
     amount: Decimal
@@ -142,6 +165,8 @@ class SpendRecorded(BudgetEvent):
     units: Decimal | None
     unit: str | None
     funding_stream: str | None
+    #: the stream the spend is charged to, as the budget decided it (None: no single stream)
+    charged_stream: str | None
     request_fingerprint: str
 
     def apply_to(self, budget: Budget) -> None:
@@ -149,10 +174,19 @@ class SpendRecorded(BudgetEvent):
         budget.spent += self.amount
 
 
+@dataclass(frozen=True)
 class SpendReversed(BudgetEvent):
+    """Carries what the reversed spend was, so readers net it out without looking it up."""
+
     spend_id: str
     reason: str
     dispute_id: str | None
+    amount: Decimal
+    category: str
+    charged_stream: str | None
+    service_date: date
+    units: Decimal | None
+    unit: str | None
 
     def apply_to(self, budget: Budget) -> None:
         spend = budget.spends[self.spend_id]
@@ -161,6 +195,7 @@ class SpendReversed(BudgetEvent):
         budget.spent -= spend.amount
 
 
+@dataclass(frozen=True)
 class MonitoringReturnSubmitted(BudgetEvent):
     return_id: str
     period_start: date
@@ -179,22 +214,25 @@ class MonitoringReturnSubmitted(BudgetEvent):
         )
 
 
+@dataclass(frozen=True)
 class MonitoringReturnAccepted(BudgetEvent):
     return_id: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.returns[self.return_id].status = "accepted"
+        budget.returns[self.return_id].status = ReturnStatus.ACCEPTED
 
 
+@dataclass(frozen=True)
 class MonitoringReturnQueried(BudgetEvent):
     return_id: str
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.returns[self.return_id].status = "queried"
+        budget.returns[self.return_id].status = ReturnStatus.QUERIED
         budget.returns[self.return_id].query_reason = self.reason
 
 
+@dataclass(frozen=True)
 class SurplusRecovered(BudgetEvent):
     amount: Decimal
     reason: str
@@ -203,6 +241,7 @@ class SurplusRecovered(BudgetEvent):
         budget.recovered += self.amount
 
 
+@dataclass(frozen=True)
 class TrialStarted(BudgetEvent):
     trial_id: str
     name: str
@@ -215,6 +254,7 @@ class TrialStarted(BudgetEvent):
         )
 
 
+@dataclass(frozen=True)
 class TrialSpendRecorded(BudgetEvent):
     trial_id: str
     spend_id: str
@@ -225,6 +265,8 @@ class TrialSpendRecorded(BudgetEvent):
     description: str
     units: Decimal | None
     unit: str | None
+    #: the stream the trial spend would draw on, decided as for a real spend
+    charged_stream: str | None
     request_fingerprint: str
 
     def apply_to(self, budget: Budget) -> None:
@@ -233,16 +275,18 @@ class TrialSpendRecorded(BudgetEvent):
         trial.spent += self.amount
 
 
+@dataclass(frozen=True)
 class TrialConcluded(BudgetEvent):
     trial_id: str
     outcome: str
     notes: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.trials[self.trial_id].status = self.outcome
+        budget.trials[self.trial_id].status = TrialStatus(self.outcome)
         budget.trials[self.trial_id].notes = self.notes
 
 
+@dataclass(frozen=True)
 class DisputeRaised(BudgetEvent):
     dispute_id: str
     subject: str
@@ -255,6 +299,7 @@ class DisputeRaised(BudgetEvent):
         )
 
 
+@dataclass(frozen=True)
 class DisputeResolved(BudgetEvent):
     dispute_id: str
     outcome: str
@@ -262,11 +307,12 @@ class DisputeResolved(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         dispute = budget.disputes[self.dispute_id]
-        dispute.status = "resolved"
+        dispute.status = DisputeStatus.RESOLVED
         dispute.outcome = self.outcome
         dispute.resolution = self.resolution
 
 
+@dataclass(frozen=True)
 class BudgetReviewed(BudgetEvent):
     reviewed_on: date
     summary: str
@@ -276,25 +322,28 @@ class BudgetReviewed(BudgetEvent):
         budget.reviews.append(Review(self.reviewed_on, self.summary, self.next_review_due))
 
 
+@dataclass(frozen=True)
 class BudgetSuspended(BudgetEvent):
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.status = "suspended"
+        budget.status = BudgetStatus.SUSPENDED
 
 
+@dataclass(frozen=True)
 class BudgetResumed(BudgetEvent):
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.status = "active"
+        budget.status = BudgetStatus.ACTIVE
 
 
+@dataclass(frozen=True)
 class BudgetClosed(BudgetEvent):
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.status = "closed"
+        budget.status = BudgetStatus.CLOSED
 
 
 def spend_from(event: SpendRecorded | TrialSpendRecorded) -> Spend:
@@ -308,5 +357,6 @@ def spend_from(event: SpendRecorded | TrialSpendRecorded) -> Spend:
         units=event.units,
         unit=event.unit,
         funding_stream=getattr(event, "funding_stream", None),
-        fingerprint=event.request_fingerprint,
+        charged_stream=getattr(event, "charged_stream", None),
+        request_fingerprint=event.request_fingerprint,
     )

@@ -20,7 +20,14 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
 from ledger.aggregates.chain import _plain
 from ledger.aggregates.state import Spend
-from ledger.aggregates.vocabulary import Category, FundingStream, TrialOutcome, Unit, check_choice
+from ledger.aggregates.vocabulary import (
+    Category,
+    FundingStream,
+    TrialOutcome,
+    TrialStatus,
+    Unit,
+    check_choice,
+)
 from ledger.money import ZERO, to_non_negative_money, to_positive_money
 
 
@@ -63,7 +70,7 @@ class SpendRequest:
 
 
 def replay_or_refuse(existing: Spend, request: SpendRequest) -> Spend:
-    if existing.fingerprint != request.fingerprint:
+    if existing.request_fingerprint != request.fingerprint:
         raise errors.IdempotencyKeyReused(
             f"spend {existing.spend_id} was recorded with another body for this key"
         )
@@ -87,13 +94,29 @@ class SpendingCommands(BudgetBase):
                 f"spend of {request.amount} exceeds the available {self.available}"
             )
         self.record(
-            ev.SpendRecorded,
-            actor,
-            spend_id=spend_id,
-            request_fingerprint=request.fingerprint,
-            **vars(request),
+            ev.SpendRecorded(
+                **self.stamp(actor),
+                spend_id=spend_id,
+                amount=request.amount,
+                category=request.category,
+                provider=request.provider,
+                service_date=request.service_date,
+                description=request.description,
+                units=request.units,
+                unit=request.unit,
+                funding_stream=request.funding_stream,
+                charged_stream=self.charged_stream(request.funding_stream),
+                request_fingerprint=request.fingerprint,
+            )
         )
         return self.spends[spend_id]
+
+    def charged_stream(self, requested: str | None) -> str | None:
+        """The stream a spend draws on: the one it names, else the budget's only funded stream."""
+        if requested is not None:
+            return requested
+        funded = [s for s, a in (self.allocation.amounts if self.allocation else {}).items() if a > ZERO]
+        return funded[0] if len(funded) == 1 else None
 
     def reverse_spend(self, actor: Actor, spend_id: str, reason: str, dispute_id: str | None = None) -> None:
         spend = self.spend(spend_id)
@@ -103,7 +126,20 @@ class SpendingCommands(BudgetBase):
             self.dispute(dispute_id)
         if spend.reversed:
             raise errors.SpendAlreadyReversed(f"spend {spend_id} was reversed already")
-        self.record(ev.SpendReversed, actor, spend_id=spend_id, reason=reason, dispute_id=dispute_id)
+        self.record(
+            ev.SpendReversed(
+                **self.stamp(actor),
+                spend_id=spend_id,
+                reason=reason,
+                dispute_id=dispute_id,
+                amount=spend.amount,
+                category=spend.category,
+                charged_stream=spend.charged_stream,
+                service_date=spend.service_date,
+                units=spend.units,
+                unit=spend.unit,
+            )
+        )
 
     def recover_surplus(self, actor: Actor, amount: Decimal, reason: str) -> None:
         self.require_allocation()
@@ -111,7 +147,7 @@ class SpendingCommands(BudgetBase):
         require_text("reason", reason)
         if amount > self.available:
             raise errors.InsufficientFunds(f"recovery of {amount} exceeds available {self.available}")
-        self.record(ev.SurplusRecovered, actor, amount=amount, reason=reason)
+        self.record(ev.SurplusRecovered(**self.stamp(actor), amount=amount, reason=reason))
 
     # --- virtual-budget trials: the same flows, never real money ---------------
     def start_trial(self, actor: Actor, name: str, virtual_amount: Decimal, baseline_cost: Decimal) -> str:
@@ -119,12 +155,13 @@ class SpendingCommands(BudgetBase):
         require_text("name", name)
         trial_id = f"T{len(self.trials) + 1}"
         self.record(
-            ev.TrialStarted,
-            actor,
-            trial_id=trial_id,
-            name=name,
-            virtual_amount=to_positive_money(virtual_amount),
-            baseline_cost=to_non_negative_money(baseline_cost),
+            ev.TrialStarted(
+                **self.stamp(actor),
+                trial_id=trial_id,
+                name=name,
+                virtual_amount=to_positive_money(virtual_amount),
+                baseline_cost=to_non_negative_money(baseline_cost),
+            )
         )
         return trial_id
 
@@ -134,31 +171,38 @@ class SpendingCommands(BudgetBase):
         if spend_id in trial.spends:
             return replay_or_refuse(trial.spends[spend_id], request)
         self.require_not_closed()
-        if trial.status != "open":
+        if trial.status != TrialStatus.OPEN:
             raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
         self.require_in_period(request.service_date)
         if trial.spent + request.amount > trial.virtual_amount:
             raise errors.TrialBudgetExceeded(
                 f"{trial.spent} + {request.amount} exceeds the virtual {trial.virtual_amount}"
             )
-        fields = {k: v for k, v in vars(request).items() if k != "funding_stream"}
         self.record(
-            ev.TrialSpendRecorded,
-            actor,
-            trial_id=trial_id,
-            spend_id=spend_id,
-            request_fingerprint=request.fingerprint,
-            **fields,
+            ev.TrialSpendRecorded(
+                **self.stamp(actor),
+                trial_id=trial_id,
+                spend_id=spend_id,
+                amount=request.amount,
+                category=request.category,
+                provider=request.provider,
+                service_date=request.service_date,
+                description=request.description,
+                units=request.units,
+                unit=request.unit,
+                charged_stream=self.charged_stream(None),
+                request_fingerprint=request.fingerprint,
+            )
         )
         return trial.spends[spend_id]
 
     def conclude_trial(self, actor: Actor, trial_id: str, outcome: str, notes: str) -> None:
         trial = self.trial(trial_id)
         self.require_not_closed()
-        check_choice("outcome", outcome, TrialOutcome)
-        if trial.status != "open":
+        checked = check_choice("outcome", outcome, TrialOutcome)
+        if trial.status != TrialStatus.OPEN:
             raise errors.TrialNotOpen(f"trial {trial_id} is {trial.status}")
-        self.record(ev.TrialConcluded, actor, trial_id=trial_id, outcome=outcome, notes=notes)
+        self.record(ev.TrialConcluded(**self.stamp(actor), trial_id=trial_id, outcome=checked, notes=notes))
 
 
 __all__ = ["SpendRequest", "SpendingCommands"]

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ledger.aggregates.figures import Figures
+from ledger.aggregates.vocabulary import DisputeStatus, InstalmentStatus, ReturnStatus, TrialStatus
+
 
 @dataclass
 class Allocation:
@@ -33,7 +36,7 @@ class Instalment:
     amount: Decimal
     due_on: date
     gated: bool
-    status: str = "scheduled"  # scheduled | released | cancelled
+    status: InstalmentStatus = InstalmentStatus.SCHEDULED
     note: str | None = None
 
 
@@ -48,7 +51,8 @@ class Spend:
     units: Decimal | None
     unit: str | None
     funding_stream: str | None
-    fingerprint: str
+    charged_stream: str | None
+    request_fingerprint: str
     reversed: bool = False
     reversal_reason: str | None = None
 
@@ -61,7 +65,7 @@ class MonitoringReturn:
     declared_spent: Decimal
     notes: str
     submitted_at_version: int
-    status: str = "submitted"  # submitted | accepted | queried
+    status: ReturnStatus = ReturnStatus.SUBMITTED
     query_reason: str | None = None
 
 
@@ -72,7 +76,7 @@ class Trial:
     virtual_amount: Decimal
     baseline_cost: Decimal
     spent: Decimal
-    status: str = "open"  # open | adopted | abandoned
+    status: TrialStatus = TrialStatus.OPEN
     notes: str | None = None
     spends: dict[str, Spend] = field(default_factory=dict)
 
@@ -83,7 +87,7 @@ class Dispute:
     subject: str
     subject_ref: str | None
     grounds: str
-    status: str = "open"  # open | resolved
+    status: DisputeStatus = DisputeStatus.OPEN
     outcome: str | None = None
     resolution: str | None = None
 
@@ -95,4 +99,5 @@ class Review:
     next_review_due: date
 
 
-STATE_TYPES = (Allocation, Instalment, Spend, MonitoringReturn, Trial, Dispute, Review)
+#: every value type the transcoder meets in events and snapshots (`ledger.store` registers them)
+STATE_TYPES = (Allocation, Instalment, Spend, MonitoringReturn, Trial, Dispute, Review, Figures)

@@ -1,162 +1,84 @@
 """Balances: one row per budget with its figures, the source of budget lists and filters.
 
-Released, spent and recovered are kept as running totals; the small side tables
-(streams, instalments, spends) let a later event (a release, a reversal, a
-revision) find the amount it changes with a subquery, so each event still maps
-to plain SQL writes with no read-modify-write in Python.
+Every Budget event carries the figures the aggregate computed after it
+(`ledger.aggregates.figures`), so this read model copies them: the opening
+event inserts the row, every later event overwrites the figures and the status.
+No rule is restated here. The allocation per stream is copied from the
+allocation events (the portfolio reads it).
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
+from ledger.aggregates.figures import Figures
 from ledger.errors import InvalidInput
 from ledger.projections.pence import from_pence, to_pence
-from ledger.projections.view import (
-    PostgresReadView,
-    ReadModelProjection,
-    ReadView,
-    SQLiteReadView,
-    Write,
-)
+from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
-TABLES = (
-    "CREATE TABLE IF NOT EXISTS {p}budgets (budget_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
-    "reference TEXT NOT NULL, family_ref TEXT NOT NULL, period_start TEXT NOT NULL, "
-    "period_end TEXT NOT NULL, management TEXT NOT NULL, cohort TEXT, broker_org TEXT, "
-    "status TEXT NOT NULL, version INTEGER NOT NULL, allocated BIGINT NOT NULL DEFAULT 0, "
-    "scheduled BIGINT NOT NULL DEFAULT 0, released BIGINT NOT NULL DEFAULT 0, "
-    "spent BIGINT NOT NULL DEFAULT 0, recovered BIGINT NOT NULL DEFAULT 0)",
-    "CREATE INDEX IF NOT EXISTS {n}budgets_seq ON {p}budgets (seq)",
-    "CREATE TABLE IF NOT EXISTS {p}streams (budget_id TEXT NOT NULL, stream TEXT NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (budget_id, stream))",
-    "CREATE TABLE IF NOT EXISTS {p}instalments (budget_id TEXT NOT NULL, number INTEGER NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (budget_id, number))",
-    "CREATE TABLE IF NOT EXISTS {p}spends (budget_id TEXT NOT NULL, spend_id TEXT NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (budget_id, spend_id))",
-)
-
-BUMP = "UPDATE {p}budgets SET version = :version WHERE budget_id = :id"
-SET_STATUS = "UPDATE {p}budgets SET status = :status, version = :version WHERE budget_id = :id"
-ADD = "UPDATE {p}budgets SET {column} = {column} + :amount, version = :version WHERE budget_id = :id"
-RESET_STREAMS = "DELETE FROM {p}streams WHERE budget_id = :id"
-ADD_STREAM = "INSERT INTO {p}streams (budget_id, stream, amount) VALUES (:id, :stream, :amount)"
-SET_ALLOCATED = (
-    "UPDATE {p}budgets SET allocated = (SELECT COALESCE(SUM(amount), 0) FROM {p}streams "
-    "WHERE budget_id = :id), status = CASE WHEN status = 'open' THEN 'active' ELSE status END, "
-    "version = :version WHERE budget_id = :id"
-)
-INSTALMENT_AMOUNT = "(SELECT amount FROM {p}instalments WHERE budget_id = :id AND number = :number)"
-SPEND_AMOUNT = "(SELECT amount FROM {p}spends WHERE budget_id = :id AND spend_id = :spend_id)"
+MONEY = ("allocated", "scheduled", "released", "spent", "recovered", "available", "unreleased")
 
 
-def _add(column: str, amount_sql: str = ":amount") -> str:
-    return ADD.replace("{column}", column).replace(":amount", amount_sql)
+def figure_params(event: ev.BudgetEvent) -> dict[str, Any]:
+    figures: Figures = event.figures
+    return {
+        "id": str(event.originator_id),
+        "version": event.originator_version,
+        "status": str(figures.status),
+        **{f"f_{name}": to_pence(getattr(figures, name)) for name in MONEY},
+    }
 
 
 @singledispatch
 def writes_for(event: Any, tracking: Tracking) -> list[Write]:
-    """Events that change no figure still move the budget's version."""
     if isinstance(event, ev.BudgetEvent):
-        return [(BUMP, {"id": str(event.originator_id), "version": event.originator_version})]
+        return [("figures", figure_params(event))]
     return []
-
-
-def _base(event: Any) -> dict[str, Any]:
-    return {"id": str(event.originator_id), "version": event.originator_version}
 
 
 @writes_for.register
 def _(event: ev.BudgetOpened, tracking: Tracking) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}budgets (budget_id, seq, reference, family_ref, period_start, period_end, "
-        "management, cohort, broker_org, status, version) VALUES (:id, :seq, :reference, "
-        ":family_ref, :period_start, :period_end, :management, :cohort, :broker_org, 'open', :version)"
-    )
-    return [
-        (
-            sql,
-            {
-                **_base(event),
-                "seq": tracking.notification_id,
-                "reference": event.reference,
-                "family_ref": event.family_ref,
-                "period_start": event.period_start.isoformat(),
-                "period_end": event.period_end.isoformat(),
-                "management": event.management,
-                "cohort": event.cohort,
-                "broker_org": event.broker_org,
-            },
-        )
-    ]
+    identity = {
+        "reference": event.reference,
+        "family_ref": event.family_ref,
+        "period_start": event.period_start.isoformat(),
+        "period_end": event.period_end.isoformat(),
+        "management": str(event.management),
+        "cohort": event.cohort,
+        "broker_org": event.broker_org,
+    }
+    return [("open", {**identity, **figure_params(event), "seq": tracking.notification_id})]
 
 
 @writes_for.register(ev.AllocationDecided)
 @writes_for.register(ev.AllocationRevised)
 def _(event: ev.AllocationDecided | ev.AllocationRevised, tracking: Tracking) -> list[Write]:
-    base = _base(event)
+    budget_id = str(event.originator_id)
     streams = [
-        (ADD_STREAM, {"id": base["id"], "stream": s, "amount": to_pence(a)})
-        for s, a in sorted(event.amounts.items())
+        ("add_stream", {"id": budget_id, "stream": stream, "amount": to_pence(amount)})
+        for stream, amount in sorted(event.amounts.items())
     ]
-    return [(RESET_STREAMS, {"id": base["id"]}), *streams, (SET_ALLOCATED, base)]
-
-
-@writes_for.register
-def _(event: ev.InstalmentScheduled, tracking: Tracking) -> list[Write]:
-    base = _base(event)
-    row = "INSERT INTO {p}instalments (budget_id, number, amount) VALUES (:id, :number, :amount)"
-    amount = to_pence(event.amount)
-    return [
-        (row, {"id": base["id"], "number": event.number, "amount": amount}),
-        (_add("scheduled"), {**base, "amount": amount}),
-    ]
-
-
-@writes_for.register
-def _(event: ev.InstalmentReleased, tracking: Tracking) -> list[Write]:
-    return [(_add("released", INSTALMENT_AMOUNT), {**_base(event), "number": event.number})]
-
-
-@writes_for.register
-def _(event: ev.InstalmentCancelled, tracking: Tracking) -> list[Write]:
-    return [(_add("scheduled", "-" + INSTALMENT_AMOUNT), {**_base(event), "number": event.number})]
-
-
-@writes_for.register
-def _(event: ev.SpendRecorded, tracking: Tracking) -> list[Write]:
-    base = _base(event)
-    row = "INSERT INTO {p}spends (budget_id, spend_id, amount) VALUES (:id, :spend_id, :amount)"
-    amount = to_pence(event.amount)
-    return [
-        (row, {"id": base["id"], "spend_id": event.spend_id, "amount": amount}),
-        (_add("spent"), {**base, "amount": amount}),
-    ]
-
-
-@writes_for.register
-def _(event: ev.SpendReversed, tracking: Tracking) -> list[Write]:
-    return [(_add("spent", "-" + SPEND_AMOUNT), {**_base(event), "spend_id": event.spend_id})]
-
-
-@writes_for.register
-def _(event: ev.SurplusRecovered, tracking: Tracking) -> list[Write]:
-    return [(_add("recovered"), {**_base(event), "amount": to_pence(event.amount)})]
-
-
-@writes_for.register(ev.BudgetSuspended)
-@writes_for.register(ev.BudgetResumed)
-@writes_for.register(ev.BudgetClosed)
-def _(event: Any, tracking: Tracking) -> list[Write]:
-    status = {ev.BudgetSuspended: "suspended", ev.BudgetResumed: "active", ev.BudgetClosed: "closed"}[
-        type(event)
-    ]
-    return [(SET_STATUS, {**_base(event), "status": status})]
+    return [("figures", figure_params(event)), ("clear_streams", {"id": budget_id}), *streams]
 
 
 class BalancesProjection(ReadModelProjection):
@@ -165,7 +87,49 @@ class BalancesProjection(ReadModelProjection):
 
 
 class BalancesQueries(ReadView):
-    TABLES = TABLES
+    def declare(self, metadata: MetaData, prefix: str) -> None:
+        self.budgets = Table(
+            f"{prefix}budgets",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("seq", BigInteger, nullable=False, index=True),
+            Column("reference", Text, nullable=False),
+            Column("family_ref", Text, nullable=False),
+            Column("period_start", Text, nullable=False),
+            Column("period_end", Text, nullable=False),
+            Column("management", Text, nullable=False),
+            Column("cohort", Text),
+            Column("broker_org", Text),
+            Column("status", Text, nullable=False),
+            Column("version", Integer, nullable=False),
+            *(Column(name, BigInteger, nullable=False) for name in MONEY),
+        )
+        self.streams = Table(
+            f"{prefix}streams",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("stream", Text, primary_key=True),
+            Column("amount", BigInteger, nullable=False),
+        )
+
+    def statements(self) -> Mapping[str, Executable]:
+        b, s = self.budgets, self.streams
+        figures: dict[str, Any] = {"status": bindparam("status"), "version": bindparam("version")}
+        figures |= {name: bindparam(f"f_{name}") for name in MONEY}
+        return {
+            "open": insert(b).values(
+                budget_id=bindparam("id"),
+                seq=bindparam("seq"),
+                **{c: bindparam(c) for c in ("reference", "family_ref", "period_start", "period_end")},
+                **{c: bindparam(c) for c in ("management", "cohort", "broker_org")},
+                **figures,
+            ),
+            "figures": update(b).where(b.c.budget_id == bindparam("id")).values(**figures),
+            "clear_streams": delete(s).where(s.c.budget_id == bindparam("id")),
+            "add_stream": insert(s).values(
+                budget_id=bindparam("id"), stream=bindparam("stream"), amount=bindparam("amount")
+            ),
+        }
 
     def list_budgets(
         self,
@@ -174,25 +138,30 @@ class BalancesQueries(ReadView):
         status: str | None = None,
         broker_org: str | None = None,
         family_ref: str | None = None,
+        reference: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of budgets in opening order; the cursor is the last row's position."""
-        filters = {"cohort": cohort, "status": status, "broker_org": broker_org, "family_ref": family_ref}
-        given = {k: v for k, v in filters.items() if v is not None}
-        where = "".join(f" AND {column} = :{column}" for column in given)
-        rows = self.select(
-            f"SELECT * FROM {{p}}budgets WHERE seq > :after{where} ORDER BY seq LIMIT :limit",
-            {**given, "after": decode_cursor(cursor), "limit": limit + 1},
-        )
+        b = self.budgets
+        filters = {
+            "cohort": cohort,
+            "status": status,
+            "broker_org": broker_org,
+            "family_ref": family_ref,
+            "reference": reference,
+        }
+        query = select(b).where(b.c.seq > decode_cursor(cursor))
+        for column, value in filters.items():
+            if value is not None:
+                query = query.where(b.c[column] == value)
+        rows = self.select(query.order_by(b.c.seq).limit(limit + 1))
         page = [summary(r) for r in rows[:limit]]
         next_cursor = encode_cursor(rows[limit - 1]["seq"]) if len(rows) > limit else None
         return page, next_cursor
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
-    allocated, released = from_pence(row["allocated"]), from_pence(row["released"])
-    spent, recovered = from_pence(row["spent"]), from_pence(row["recovered"])
     return {
         "id": row["budget_id"],
         "reference": row["reference"],
@@ -204,15 +173,7 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         "broker_org": row["broker_org"],
         "status": row["status"],
         "version": row["version"],
-        "balances": {
-            "allocated": allocated,
-            "scheduled": from_pence(row["scheduled"]),
-            "released": released,
-            "spent": spent,
-            "recovered": recovered,
-            "available": released - spent - recovered,
-            "unreleased": allocated - released,
-        },
+        "balances": {name: from_pence(row[name]) for name in MONEY},
     }
 
 

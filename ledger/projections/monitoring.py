@@ -1,69 +1,53 @@
 """Monitoring: returns awaiting a decision, gated instalments waiting on a return, discrepancies.
 
 Per budget it keeps the monitoring returns (period, declared amount, status,
-when submitted and decided, and the budget version that submitted each), the
-instalments (amount, due date, gated, status), the version of the last release,
-and every real spend with its service date (trial spends never count), so that
+when submitted and decided), the instalments (amount, due date, gated, status),
+every real spend as a signed fact (a reversal carries what it reverses, so it
+adds the same fact negated), and what the budget's own figures say about the
+gate (`Figures.waiting_at_gate`, `Figures.gate_return_status`). So
 
 - a return is *waiting* while it is submitted and not yet accepted or queried
   (`days_waiting` counts from the UTC date it was submitted to `today`);
-- a gated instalment is *gated_waiting* while it is scheduled and its budget has no
-  accepted return submitted since the last release (the rule the Budget enforces);
-- the *overdue* rule: a gated instalment still waiting on a return whose `due_on`
-  is today or earlier (`due_on <= today`) is overdue, and its budget's return is
-  overdue by `(today - due_on)` days (0 on the due date itself);
+- a gated instalment is *gated_waiting* when the budget's figures list it as
+  waiting at the gate (the aggregate applies its gate rule; this model copies);
+- it is *overdue* as `ledger.aggregates.figures.days_overdue` says;
 - a return's *discrepancy* is its declared spend minus the net recorded real spends
-  (reversals excluded) whose service date lies within the return's period; only
-  returns where the two differ are listed.
+  whose service date lies within the return's period; only returns where the two
+  differ are listed.
 
-Closed budgets drop out of the waiting, gated and overdue lists; their
-discrepancies stay, as history.
+Closed budgets drop out of the waiting list; their discrepancies stay, as history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
+from ledger.aggregates.figures import days_overdue
+from ledger.aggregates.vocabulary import BudgetStatus, InstalmentStatus, ReturnStatus
 from ledger.projections.pence import from_pence, to_pence
-from ledger.projections.view import (
-    PostgresReadView,
-    ReadModelProjection,
-    ReadView,
-    SQLiteReadView,
-    Write,
-)
-
-TABLES = (
-    "CREATE TABLE IF NOT EXISTS {p}budgets (budget_id TEXT PRIMARY KEY, reference TEXT NOT NULL, "
-    "status TEXT NOT NULL, last_release_version INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS {p}returns (budget_id TEXT NOT NULL, return_id TEXT NOT NULL, "
-    "period_start TEXT NOT NULL, period_end TEXT NOT NULL, declared BIGINT NOT NULL, "
-    "status TEXT NOT NULL, submitted_at TEXT NOT NULL, submitted_version INTEGER NOT NULL, "
-    "decided_at TEXT, PRIMARY KEY (budget_id, return_id))",
-    "CREATE TABLE IF NOT EXISTS {p}instalments (budget_id TEXT NOT NULL, number INTEGER NOT NULL, "
-    "amount BIGINT NOT NULL, due_on TEXT NOT NULL, gated INTEGER NOT NULL, status TEXT NOT NULL, "
-    "PRIMARY KEY (budget_id, number))",
-    "CREATE TABLE IF NOT EXISTS {p}spends (budget_id TEXT NOT NULL, spend_id TEXT NOT NULL, "
-    "service_date TEXT NOT NULL, amount BIGINT NOT NULL, reversed INTEGER NOT NULL DEFAULT 0, "
-    "PRIMARY KEY (budget_id, spend_id))",
-    "CREATE INDEX IF NOT EXISTS {n}spends_by_date ON {p}spends (budget_id, service_date)",
-)
-
-SET_RETURN = (
-    "UPDATE {p}returns SET status = :status, decided_at = :at WHERE budget_id = :id AND return_id = :rid"
-)
-STATUS_AFTER = {
-    ev.AllocationDecided: "active",
-    ev.BudgetSuspended: "suspended",
-    ev.BudgetResumed: "active",
-    ev.BudgetClosed: "closed",
-}
-SET_INSTALMENT = "UPDATE {p}instalments SET status = :status WHERE budget_id = :id AND number = :number"
+from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
 
 def _id(event: Any) -> str:
@@ -74,34 +58,36 @@ def _at(event: Any) -> str:
     return str(event.timestamp.isoformat())
 
 
+def gate_params(event: ev.BudgetEvent) -> dict[str, Any]:
+    figures = event.figures
+    return {
+        "id": _id(event),
+        "status": str(figures.status),
+        "waiting": ",".join(str(n) for n in figures.waiting_at_gate),
+        "gate_return_status": figures.gate_return_status,
+    }
+
+
 @singledispatch
-def writes_for(event: Any, tracking: Tracking) -> list[Write]:
+def event_writes(event: Any) -> list[Write]:
     return []
 
 
-@writes_for.register
-def _(event: ev.BudgetOpened, tracking: Tracking) -> list[Write]:
-    sql = "INSERT INTO {p}budgets (budget_id, reference, status) VALUES (:id, :reference, 'open')"
-    return [(sql, {"id": _id(event), "reference": event.reference})]
+def writes_for(event: Any, tracking: Tracking) -> list[Write]:
+    """The event's own rows, then the budget's gate as its figures say (the opening inserts it)."""
+    own = event_writes(event)
+    if isinstance(event, ev.BudgetEvent) and not isinstance(event, ev.BudgetOpened):
+        own.append(("gate", gate_params(event)))
+    return own
 
 
-@writes_for.register(ev.AllocationDecided)
-@writes_for.register(ev.BudgetSuspended)
-@writes_for.register(ev.BudgetResumed)
-@writes_for.register(ev.BudgetClosed)
-def _(event: Any, tracking: Tracking) -> list[Write]:
-    status = STATUS_AFTER[type(event)]
-    sql = "UPDATE {p}budgets SET status = :status WHERE budget_id = :id"
-    return [(sql, {"id": _id(event), "status": status})]
+@event_writes.register
+def _(event: ev.BudgetOpened) -> list[Write]:
+    return [("open", {**gate_params(event), "reference": event.reference})]
 
 
-@writes_for.register
-def _(event: ev.MonitoringReturnSubmitted, tracking: Tracking) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}returns (budget_id, return_id, period_start, period_end, declared, status, "
-        "submitted_at, submitted_version) VALUES (:id, :rid, :period_start, :period_end, :declared, "
-        "'submitted', :at, :version)"
-    )
+@event_writes.register
+def _(event: ev.MonitoringReturnSubmitted) -> list[Write]:
     params = {
         "id": _id(event),
         "rid": event.return_id,
@@ -111,95 +97,75 @@ def _(event: ev.MonitoringReturnSubmitted, tracking: Tracking) -> list[Write]:
         "at": _at(event),
         "version": event.originator_version,
     }
-    return [(sql, params)]
+    return [("submit", params)]
 
 
-@writes_for.register
-def _(event: ev.MonitoringReturnAccepted, tracking: Tracking) -> list[Write]:
-    return [(SET_RETURN, {"id": _id(event), "rid": event.return_id, "status": "accepted", "at": _at(event)})]
+@event_writes.register
+def _(event: ev.MonitoringReturnAccepted) -> list[Write]:
+    return [
+        (
+            "decide",
+            {"id": _id(event), "rid": event.return_id, "status": ReturnStatus.ACCEPTED, "at": _at(event)},
+        )
+    ]
 
 
-@writes_for.register
-def _(event: ev.MonitoringReturnQueried, tracking: Tracking) -> list[Write]:
-    return [(SET_RETURN, {"id": _id(event), "rid": event.return_id, "status": "queried", "at": _at(event)})]
+@event_writes.register
+def _(event: ev.MonitoringReturnQueried) -> list[Write]:
+    return [
+        (
+            "decide",
+            {"id": _id(event), "rid": event.return_id, "status": ReturnStatus.QUERIED, "at": _at(event)},
+        )
+    ]
 
 
-@writes_for.register
-def _(event: ev.InstalmentScheduled, tracking: Tracking) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}instalments (budget_id, number, amount, due_on, gated, status) "
-        "VALUES (:id, :number, :amount, :due_on, :gated, 'scheduled')"
-    )
+@event_writes.register
+def _(event: ev.InstalmentScheduled) -> list[Write]:
     params = {
         "id": _id(event),
         "number": event.number,
         "amount": to_pence(event.amount),
         "due_on": event.due_on.isoformat(),
-        "gated": int(event.gated),
+        "gated": event.gated,
     }
-    return [(sql, params)]
+    return [("schedule", params)]
 
 
-@writes_for.register
-def _(event: ev.InstalmentReleased, tracking: Tracking) -> list[Write]:
-    last = "UPDATE {p}budgets SET last_release_version = :version WHERE budget_id = :id"
-    return [
-        (SET_INSTALMENT, {"id": _id(event), "number": event.number, "status": "released"}),
-        (last, {"id": _id(event), "version": event.originator_version}),
-    ]
+@event_writes.register
+def _(event: ev.InstalmentReleased) -> list[Write]:
+    return [("instalment", {"id": _id(event), "number": event.number, "status": InstalmentStatus.RELEASED})]
 
 
-@writes_for.register
-def _(event: ev.InstalmentCancelled, tracking: Tracking) -> list[Write]:
-    return [(SET_INSTALMENT, {"id": _id(event), "number": event.number, "status": "cancelled"})]
+@event_writes.register
+def _(event: ev.InstalmentCancelled) -> list[Write]:
+    return [("instalment", {"id": _id(event), "number": event.number, "status": InstalmentStatus.CANCELLED})]
 
 
-@writes_for.register
-def _(event: ev.SpendRecorded, tracking: Tracking) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}spends (budget_id, spend_id, service_date, amount) "
-        "VALUES (:id, :spend_id, :service_date, :amount)"
-    )
+def _fact(event: ev.SpendRecorded | ev.SpendReversed, sign: int) -> Write:
     params = {
         "id": _id(event),
         "spend_id": event.spend_id,
+        "kind": "reversed" if sign < 0 else "recorded",
         "service_date": event.service_date.isoformat(),
-        "amount": to_pence(event.amount),
+        "amount": sign * to_pence(event.amount),
     }
-    return [(sql, params)]
+    return ("fact", params)
 
 
-@writes_for.register
-def _(event: ev.SpendReversed, tracking: Tracking) -> list[Write]:
-    sql = "UPDATE {p}spends SET reversed = 1 WHERE budget_id = :id AND spend_id = :spend_id"
-    return [(sql, {"id": _id(event), "spend_id": event.spend_id})]
+@event_writes.register
+def _(event: ev.SpendRecorded) -> list[Write]:
+    return [_fact(event, 1)]
+
+
+@event_writes.register
+def _(event: ev.SpendReversed) -> list[Write]:
+    return [_fact(event, -1)]
 
 
 class MonitoringProjection(ReadModelProjection):
     name = "monitoring"
     writes = staticmethod(writes_for)
-
-
-RECORDED = (
-    "COALESCE((SELECT SUM(s.amount) FROM {p}spends s WHERE s.budget_id = r.budget_id "
-    "AND s.reversed = 0 AND s.service_date >= r.period_start AND s.service_date <= r.period_end), 0)"
-)
-RETURNS = (
-    "SELECT r.budget_id, b.reference, b.status AS budget_status, r.return_id, r.period_start, "
-    "r.period_end, r.declared, r.status, r.submitted_at, r.decided_at, "
-    f"{RECORDED} AS recorded FROM {{p}}returns r JOIN {{p}}budgets b ON b.budget_id = r.budget_id"
-)
-#: gated, scheduled, and no accepted return submitted since the budget's last release
-GATED_WAITING = (
-    "SELECT i.budget_id, b.reference, b.status AS budget_status, i.number, i.amount, i.due_on, "
-    "(SELECT r.status FROM {p}returns r WHERE r.budget_id = i.budget_id "
-    "AND r.submitted_version > b.last_release_version ORDER BY r.submitted_version DESC LIMIT 1) "
-    "AS latest_return_status "
-    "FROM {p}instalments i JOIN {p}budgets b ON b.budget_id = i.budget_id "
-    "WHERE i.gated = 1 AND i.status = 'scheduled' AND b.status <> 'closed' AND NOT EXISTS "
-    "(SELECT 1 FROM {p}returns r WHERE r.budget_id = i.budget_id AND r.status = 'accepted' "
-    "AND r.submitted_version > b.last_release_version) ORDER BY i.due_on, b.reference, i.number"
-)
 
 
 def days_since(day: str, today: date) -> int:
@@ -225,6 +191,7 @@ def present_return(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def present_instalment(row: dict[str, Any], today: date) -> dict[str, Any]:
+    late = days_overdue(date.fromisoformat(row["due_on"]), today)
     return {
         "budget_id": row["budget_id"],
         "reference": row["reference"],
@@ -232,45 +199,158 @@ def present_instalment(row: dict[str, Any], today: date) -> dict[str, Any]:
         "amount": from_pence(row["amount"]),
         "due_on": row["due_on"],
         # None: no return since the last release; "submitted": awaiting a decision; "queried"
-        "latest_return_status": row["latest_return_status"],
-        "days_overdue": days_since(row["due_on"], today),
+        "latest_return_status": row["gate_return_status"],
+        "days_overdue": max(0, late or 0),
+        "overdue": late is not None,
     }
 
 
 class MonitoringQueries(ReadView):
-    TABLES = TABLES
+    def declare(self, metadata: MetaData, prefix: str) -> None:
+        self.budgets = Table(
+            f"{prefix}budgets",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("reference", Text, nullable=False),
+            Column("status", Text, nullable=False),
+            Column("waiting", Text, nullable=False),
+            Column("gate_return_status", Text),
+        )
+        self.returns = Table(
+            f"{prefix}returns",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("return_id", Text, primary_key=True),
+            Column("period_start", Text, nullable=False),
+            Column("period_end", Text, nullable=False),
+            Column("declared", BigInteger, nullable=False),
+            Column("status", Text, nullable=False),
+            Column("submitted_at", Text, nullable=False),
+            Column("submitted_version", Integer, nullable=False),
+            Column("decided_at", Text),
+        )
+        self.instalments = Table(
+            f"{prefix}instalments",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("number", Integer, primary_key=True),
+            Column("amount", BigInteger, nullable=False),
+            Column("due_on", Text, nullable=False),
+            Column("gated", Boolean, nullable=False),
+            Column("status", Text, nullable=False),
+        )
+        self.facts = Table(
+            f"{prefix}facts",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("spend_id", Text, primary_key=True),
+            Column("kind", Text, primary_key=True),
+            Column("service_date", Text, nullable=False),
+            Column("amount", BigInteger, nullable=False),
+        )
+
+    def statements(self) -> Mapping[str, Executable]:
+        b, r, i, f = self.budgets, self.returns, self.instalments, self.facts
+        gate: dict[str, Any] = {
+            "status": bindparam("status"),
+            "waiting": bindparam("waiting"),
+            "gate_return_status": bindparam("gate_return_status"),
+        }
+        return {
+            "open": insert(b).values(budget_id=bindparam("id"), reference=bindparam("reference"), **gate),
+            "gate": update(b).where(b.c.budget_id == bindparam("id")).values(**gate),
+            "submit": insert(r).values(
+                budget_id=bindparam("id"),
+                return_id=bindparam("rid"),
+                period_start=bindparam("period_start"),
+                period_end=bindparam("period_end"),
+                declared=bindparam("declared"),
+                status=ReturnStatus.SUBMITTED.value,
+                submitted_at=bindparam("at"),
+                submitted_version=bindparam("version"),
+            ),
+            "decide": update(r)
+            .where(and_(r.c.budget_id == bindparam("id"), r.c.return_id == bindparam("rid")))
+            .values(status=bindparam("status"), decided_at=bindparam("at")),
+            "schedule": insert(i).values(
+                budget_id=bindparam("id"),
+                number=bindparam("number"),
+                amount=bindparam("amount"),
+                due_on=bindparam("due_on"),
+                gated=bindparam("gated"),
+                status=InstalmentStatus.SCHEDULED.value,
+            ),
+            "instalment": update(i)
+            .where(and_(i.c.budget_id == bindparam("id"), i.c.number == bindparam("number")))
+            .values(status=bindparam("status")),
+            "fact": insert(f).values(
+                budget_id=bindparam("id"),
+                spend_id=bindparam("spend_id"),
+                kind=bindparam("kind"),
+                service_date=bindparam("service_date"),
+                amount=bindparam("amount"),
+            ),
+        }
+
+    def _returns(self, budget_id: str | None = None) -> list[dict[str, Any]]:
+        b, r, f = self.budgets, self.returns, self.facts
+        recorded = (
+            select(func.coalesce(func.sum(f.c.amount), 0))
+            .where(f.c.budget_id == r.c.budget_id)
+            .where(f.c.service_date >= r.c.period_start, f.c.service_date <= r.c.period_end)
+            .scalar_subquery()
+        )
+        query = select(r, b.c.reference, b.c.status.label("budget_status"), recorded.label("recorded")).join(
+            b, b.c.budget_id == r.c.budget_id
+        )
+        if budget_id is not None:
+            query = query.where(r.c.budget_id == budget_id)
+        return self.select(query.order_by(b.c.reference, r.c.submitted_version))
+
+    def _gated_waiting(self, today: date) -> list[dict[str, Any]]:
+        b, i = self.budgets, self.instalments
+        query = (
+            select(i, b.c.reference, b.c.waiting, b.c.gate_return_status)
+            .join(b, b.c.budget_id == i.c.budget_id)
+            .where(b.c.waiting != "")
+        )
+        rows = [r for r in self.select(query) if str(r["number"]) in r["waiting"].split(",")]
+        rows.sort(key=lambda r: (r["due_on"], r["reference"], r["number"]))
+        return [present_instalment(r, today) for r in rows]
 
     def monitoring(self, today: date) -> dict[str, Any]:
         """Waiting returns, gated instalments waiting on a return, the overdue ones, discrepancies."""
-        rows = self.select(f"{RETURNS} ORDER BY b.reference, r.submitted_version")
-        waiting = [r for r in rows if r["status"] == "submitted" and r["budget_status"] != "closed"]
+        rows = self._returns()
+        waiting = [
+            r
+            for r in rows
+            if r["status"] == ReturnStatus.SUBMITTED and r["budget_status"] != BudgetStatus.CLOSED
+        ]
         returns = [present_return(r) for r in rows]
-        gated = [present_instalment(r, today) for r in self.select(GATED_WAITING)]
+        gated = self._gated_waiting(today)
         return {
             "waiting": [
                 {**present_return(r), "days_waiting": days_since(r["submitted_at"][:10], today)}
                 for r in waiting
             ],
-            "gated_waiting": gated,
-            "overdue": [i for i in gated if i["due_on"] <= today.isoformat()],
+            "gated_waiting": [{k: v for k, v in g.items() if k != "overdue"} for g in gated],
+            "overdue": [{k: v for k, v in g.items() if k != "overdue"} for g in gated if g["overdue"]],
             "discrepancies": [r for r in returns if r["difference"]],
         }
 
     def budget_monitoring(self, budget_id: str) -> dict[str, Any] | None:
         """One budget: its returns (with recorded and difference), instalments, last accepted return."""
-        found = self.select("SELECT * FROM {p}budgets WHERE budget_id = :id", {"id": budget_id})
+        b, i = self.budgets, self.instalments
+        found = self.select(select(b).where(b.c.budget_id == budget_id))
         if not found:
             return None
-        rows = self.select(
-            f"{RETURNS} WHERE r.budget_id = :id ORDER BY r.submitted_version", {"id": budget_id}
-        )
-        returns = [present_return(r) for r in rows]
+        returns = [present_return(r) for r in self._returns(budget_id)]
         instalments = self.select(
-            "SELECT number, amount, due_on, gated, status FROM {p}instalments WHERE budget_id = :id "
-            "ORDER BY number",
-            {"id": budget_id},
+            select(i.c.number, i.c.amount, i.c.due_on, i.c.gated, i.c.status)
+            .where(i.c.budget_id == budget_id)
+            .order_by(i.c.number)
         )
-        accepted = [r for r in returns if r["status"] == "accepted"]
+        accepted = [r for r in returns if r["status"] == ReturnStatus.ACCEPTED]
         return {
             "budget_id": budget_id,
             "reference": found[0]["reference"],
@@ -278,7 +358,8 @@ class MonitoringQueries(ReadView):
             "last_accepted_return": accepted[-1] if accepted else None,
             "returns": returns,
             "instalments": [
-                {**i, "amount": from_pence(i["amount"]), "gated": bool(i["gated"])} for i in instalments
+                {**row, "amount": from_pence(row["amount"]), "gated": bool(row["gated"])}
+                for row in instalments
             ],
         }
 

@@ -3,15 +3,15 @@
 The per-budget figures are the balances read model's own rows: this module
 applies `ledger.projections.balances.writes_for` to its own copy of those tables
 (so both agree by construction) and adds three small tables: the financial year
-of each budget, each real spend's funding stream (resolved as in
-`ledger.projections.spending`), and the funding envelopes from the `Envelopes`
+of each budget, each real spend's funding stream (the stream the budget charged
+it to, carried by the event), and the funding envelopes from the `Envelopes`
 aggregate's `EnvelopeSet` events (the newest per stream and year wins).
 
 Year: a budget belongs to the financial year (1 April to 31 March) in which its
 `period_start` falls, named by the calendar year it starts in: 2026 is 1 April
 2026 to 31 March 2027. Envelopes are set for the same years.
 
-Available is released minus net spent minus recovered. Trial spends never count.
+Every figure is the budget's own (copied from its events); trial spends never count.
 Released, recovered and available are per budget: instalments are not drawn from a
 particular stream, so `by_stream` gives budgets, allocated and spent only (spends
 with no stream to attribute them to are under `unassigned`). An envelope's
@@ -21,33 +21,32 @@ closed ones included; `remaining` is the envelope minus that (null with no envel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.aggregates.envelopes import Envelopes, financial_year
 from ledger.projections import balances
 from ledger.projections.pence import from_pence, to_pence
-from ledger.projections.spending import RESOLVED_STREAM
-from ledger.projections.view import (
-    PostgresReadView,
-    ReadModelProjection,
-    ReadView,
-    SQLiteReadView,
-    Write,
-)
-
-TABLES = (
-    *balances.TABLES,
-    "CREATE TABLE IF NOT EXISTS {p}years (budget_id TEXT PRIMARY KEY, year INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {p}spend_streams (budget_id TEXT NOT NULL, spend_id TEXT NOT NULL, "
-    "stream TEXT NOT NULL, amount BIGINT NOT NULL, reversed INTEGER NOT NULL DEFAULT 0, "
-    "PRIMARY KEY (budget_id, spend_id))",
-    "CREATE TABLE IF NOT EXISTS {p}envelopes (stream TEXT NOT NULL, year INTEGER NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (stream, year))",
-)
+from ledger.projections.spending import UNASSIGNED
+from ledger.projections.view import PostgresReadView, ReadModelProjection, SQLiteReadView, Write
 
 
 @singledispatch
@@ -57,38 +56,34 @@ def own_writes(event: Any) -> list[Write]:
 
 @own_writes.register
 def _(event: ev.BudgetOpened) -> list[Write]:
-    sql = "INSERT INTO {p}years (budget_id, year) VALUES (:id, :year)"
-    return [(sql, {"id": str(event.originator_id), "year": financial_year(event.period_start)})]
+    return [("year", {"id": str(event.originator_id), "year": financial_year(event.period_start)})]
+
+
+def _spend(event: ev.SpendRecorded | ev.SpendReversed, sign: int) -> Write:
+    params = {
+        "id": str(event.originator_id),
+        "spend_id": event.spend_id,
+        "kind": "reversed" if sign < 0 else "recorded",
+        "stream": event.charged_stream or UNASSIGNED,
+        "amount": sign * to_pence(event.amount),
+    }
+    return ("spend", params)
 
 
 @own_writes.register
 def _(event: ev.SpendRecorded) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}spend_streams (budget_id, spend_id, stream, amount) "
-        f"VALUES (:id, :spend_id, {RESOLVED_STREAM}, :amount)"
-    )
-    params = {
-        "id": str(event.originator_id),
-        "spend_id": event.spend_id,
-        "stream": event.funding_stream,
-        "amount": to_pence(event.amount),
-    }
-    return [(sql, params)]
+    return [_spend(event, 1)]
 
 
 @own_writes.register
 def _(event: ev.SpendReversed) -> list[Write]:
-    sql = "UPDATE {p}spend_streams SET reversed = 1 WHERE budget_id = :id AND spend_id = :spend_id"
-    return [(sql, {"id": str(event.originator_id), "spend_id": event.spend_id})]
+    return [_spend(event, -1)]
 
 
 @own_writes.register
 def _(event: Envelopes.EnvelopeSet) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}envelopes (stream, year, amount) VALUES (:stream, :year, :amount) "
-        "ON CONFLICT (stream, year) DO UPDATE SET amount = excluded.amount"
-    )
-    return [(sql, {"stream": event.stream, "year": event.year, "amount": to_pence(event.amount)})]
+    params = {"stream": event.stream, "year": event.year, "amount": to_pence(event.amount)}
+    return [("clear_envelope", params), ("envelope", params)]
 
 
 def writes_for(event: Any, tracking: Tracking) -> list[Write]:
@@ -100,36 +95,58 @@ class PortfolioProjection(ReadModelProjection):
     writes = staticmethod(writes_for)
 
 
-FIGURES = (
-    "SELECT {group}COUNT(*) AS budgets, SUM(b.allocated) AS allocated, SUM(b.released) AS released, "
-    "SUM(b.spent) AS spent, SUM(b.recovered) AS recovered FROM {{p}}budgets b "
-    "JOIN {{p}}years y ON y.budget_id = b.budget_id{where}{group_by}"
-)
-STREAM_ALLOCATED = (
-    "SELECT s.stream, y.year, SUM(CASE WHEN s.amount > 0 THEN 1 ELSE 0 END) AS budgets, "
-    "SUM(s.amount) AS allocated FROM {p}streams s JOIN {p}years y ON y.budget_id = s.budget_id "
-    "GROUP BY s.stream, y.year"
-)
-STREAM_SPENT = (
-    "SELECT ss.stream, y.year, SUM(ss.amount) AS spent FROM {p}spend_streams ss "
-    "JOIN {p}years y ON y.budget_id = ss.budget_id WHERE ss.reversed = 0 GROUP BY ss.stream, y.year"
-)
-
-
 def figures(row: dict[str, Any]) -> dict[str, Any]:
-    released, spent, recovered = (from_pence(row[k]) for k in ("released", "spent", "recovered"))
-    return {
-        "budgets": int(row["budgets"] or 0),
-        "allocated": from_pence(row["allocated"]),
-        "released": released,
-        "spent": spent,
-        "recovered": recovered,
-        "available": released - spent - recovered,
-    }
+    money = ("allocated", "released", "spent", "recovered", "available")
+    return {"budgets": int(row["budgets"] or 0), **{k: from_pence(row[k]) for k in money}}
 
 
-class PortfolioQueries(ReadView):
-    TABLES = TABLES
+class PortfolioQueries(balances.BalancesQueries):
+    """The balances tables (kept by the same writes), plus years, spends by stream and envelopes."""
+
+    def declare(self, metadata: MetaData, prefix: str) -> None:
+        super().declare(metadata, prefix)
+        self.years = Table(
+            f"{prefix}years",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("year", Integer, nullable=False),
+        )
+        self.spends = Table(
+            f"{prefix}spend_streams",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("spend_id", Text, primary_key=True),
+            Column("kind", Text, primary_key=True),
+            Column("stream", Text, nullable=False),
+            Column("amount", BigInteger, nullable=False),
+        )
+        self.envelopes = Table(
+            f"{prefix}envelopes",
+            metadata,
+            Column("stream", Text, primary_key=True),
+            Column("year", Integer, primary_key=True),
+            Column("amount", BigInteger, nullable=False),
+        )
+
+    def statements(self) -> Mapping[str, Executable]:
+        y, s, e = self.years, self.spends, self.envelopes
+        return {
+            **super().statements(),
+            "year": insert(y).values(budget_id=bindparam("id"), year=bindparam("year")),
+            "spend": insert(s).values(
+                budget_id=bindparam("id"),
+                spend_id=bindparam("spend_id"),
+                kind=bindparam("kind"),
+                stream=bindparam("stream"),
+                amount=bindparam("amount"),
+            ),
+            "clear_envelope": delete(e).where(
+                e.c.stream == bindparam("stream"), e.c.year == bindparam("year")
+            ),
+            "envelope": insert(e).values(
+                stream=bindparam("stream"), year=bindparam("year"), amount=bindparam("amount")
+            ),
+        }
 
     def portfolio(self, year: int | None = None) -> dict[str, Any]:
         """Totals overall, by stream, cohort and management, and the envelopes (of `year`, if given)."""
@@ -143,21 +160,47 @@ class PortfolioQueries(ReadView):
         }
 
     def _figures(self, year: int | None, key: str | None) -> list[dict[str, Any]]:
-        sql = FIGURES.format(
-            group=f"b.{key} AS {key}, " if key else "",
-            where=" WHERE y.year = :year" if year is not None else "",
-            group_by=f" GROUP BY b.{key}" if key else "",
+        b, y = self.budgets, self.years
+        sums = [
+            func.sum(b.c[name]).label(name)
+            for name in ("allocated", "released", "spent", "recovered", "available")
+        ]
+        grouping = [b.c[key]] if key else []
+        query = select(*grouping, func.count().label("budgets"), *sums).join(
+            y, y.c.budget_id == b.c.budget_id
         )
-        rows = self.select(sql, {"year": year} if year is not None else {})
+        if year is not None:
+            query = query.where(y.c.year == year)
+        rows = self.select(query.group_by(*grouping))
         if not key:
             return [figures(r) for r in rows]
         # sorted here, not in SQL: the stores disagree on where NULL (no cohort) sorts
         rows.sort(key=lambda r: (r[key] is None, r[key] or ""))
         return [{key: r[key], **figures(r)} for r in rows]
 
+    def _stream_allocated(self) -> list[dict[str, Any]]:
+        st, y = self.streams, self.years
+        funded = func.sum(func.coalesce((st.c.amount > 0).cast(Integer), 0)).label("budgets")
+        return self.select(
+            select(st.c.stream, y.c.year, funded, func.sum(st.c.amount).label("allocated"))
+            .join(y, y.c.budget_id == st.c.budget_id)
+            .group_by(st.c.stream, y.c.year)
+        )
+
+    def _stream_spent(self) -> list[dict[str, Any]]:
+        s, y = self.spends, self.years
+        return self.select(
+            select(s.c.stream, y.c.year, func.sum(s.c.amount).label("spent"))
+            .join(y, y.c.budget_id == s.c.budget_id)
+            .group_by(s.c.stream, y.c.year)
+            .having(func.sum(s.c.amount) != 0)  # spends all reversed leave no trace
+        )
+
     def _by_stream(self, year: int | None) -> list[dict[str, Any]]:
         streams: dict[str, dict[str, int]] = {}
-        for row in self._rows_of_year(STREAM_ALLOCATED, year) + self._rows_of_year(STREAM_SPENT, year):
+        for row in self._stream_allocated() + self._stream_spent():
+            if year is not None and row["year"] != year:
+                continue
             entry = streams.setdefault(row["stream"], {"budgets": 0, "allocated": 0, "spent": 0})
             for k in ("budgets", "allocated", "spent"):
                 entry[k] += int(row.get(k) or 0)
@@ -171,12 +214,9 @@ class PortfolioQueries(ReadView):
             for s, e in sorted(streams.items())
         ]
 
-    def _rows_of_year(self, sql: str, year: int | None) -> list[dict[str, Any]]:
-        return [r for r in self.select(sql) if year is None or r["year"] == year]
-
     def _envelopes(self, year: int | None) -> list[dict[str, Any]]:
-        envelopes = {(r["stream"], r["year"]): r["amount"] for r in self.select("SELECT * FROM {p}envelopes")}
-        allocated = {(r["stream"], r["year"]): r["allocated"] for r in self.select(STREAM_ALLOCATED)}
+        envelopes = {(r["stream"], r["year"]): r["amount"] for r in self.select(select(self.envelopes))}
+        allocated = {(r["stream"], r["year"]): r["allocated"] for r in self._stream_allocated()}
         rows = []
         for stream, y in sorted(set(envelopes) | set(allocated), key=lambda k: (k[1], k[0])):
             if year is not None and y != year:

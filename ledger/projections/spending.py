@@ -1,16 +1,13 @@
 """Spending patterns: one fact row per spend, for shares, trends and unit costs.
 
-Each `SpendRecorded` (and `TrialSpendRecorded`, kept apart by its `trial_id`) becomes
-a fact: budget, spend, category, funding stream, management, cohort, broker
-organisation, month (`YYYY-MM` of the service date), service date, amount (pence)
-and units (hundredths) with their unit. A `SpendReversed` adds the same fact with
-the amount and units negated, so every sum over the facts is net of reversals.
-
-The funding stream of a fact is the spend's own `funding_stream` if it named one;
-else the budget's only allocated stream (amount above zero) when the spend was
-recorded, if it had exactly one; else `unassigned`. Cohort and management come
-from `BudgetOpened`, the streams from `AllocationDecided` / `AllocationRevised`,
-kept in this read model's own side tables.
+Each `SpendRecorded` (and `TrialSpendRecorded`, kept apart by its `trial_id`)
+becomes a fact: budget, spend, category, funding stream, management, cohort,
+broker organisation, month (`YYYY-MM` of the service date), service date,
+amount (pence) and units (hundredths) with their unit. A `SpendReversed` carries
+what the spend was, and adds the same fact negated, so every sum over the facts
+is net of reversals. The stream is the one the budget charged the spend to
+(`charged_stream`, decided by the aggregate); a spend with no single stream is
+under `unassigned`. Management and cohort are copied from `BudgetOpened`.
 
 Shares: with one grouping key (or none) each group's share is of the grand total;
 with several keys, shares are within each combination of all keys but the LAST
@@ -24,78 +21,58 @@ cost is a group's spend on facts with that unit over those units, to the penny
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.errors import InvalidInput, InvalidPeriod
 from ledger.money import PENNY
 from ledger.projections.pence import from_pence, to_pence
-from ledger.projections.view import (
-    PostgresReadView,
-    ReadModelProjection,
-    ReadView,
-    SQLiteReadView,
-    Write,
-)
+from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
 GROUP_KEYS = ("category", "month", "cohort", "management", "stream")
 SHARE_PLACES = 4
-
-TABLES = (
-    "CREATE TABLE IF NOT EXISTS {p}budgets (budget_id TEXT PRIMARY KEY, management TEXT NOT NULL, "
-    "cohort TEXT, broker_org TEXT)",
-    "CREATE TABLE IF NOT EXISTS {p}streams (budget_id TEXT NOT NULL, stream TEXT NOT NULL, "
-    "amount BIGINT NOT NULL, PRIMARY KEY (budget_id, stream))",
-    "CREATE TABLE IF NOT EXISTS {p}facts (budget_id TEXT NOT NULL, spend_id TEXT NOT NULL, "
-    "kind TEXT NOT NULL, trial_id TEXT, category TEXT NOT NULL, stream TEXT NOT NULL, "
-    "management TEXT NOT NULL, cohort TEXT, broker_org TEXT, month TEXT NOT NULL, "
-    "service_date TEXT NOT NULL, amount BIGINT NOT NULL, units BIGINT, unit TEXT)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS {n}facts_key ON {p}facts "
-    "(budget_id, spend_id, kind, COALESCE(trial_id, ''))",
-    "CREATE INDEX IF NOT EXISTS {n}facts_service_date ON {p}facts (service_date)",
-)
-
-#: The stream a spend is attributed to; `{p}streams` holds (budget_id, stream, amount).
-RESOLVED_STREAM = (
-    "COALESCE(CAST(:stream AS TEXT), CASE WHEN (SELECT COUNT(*) FROM {p}streams "
-    "WHERE budget_id = :id AND amount > 0) = 1 THEN (SELECT MIN(stream) FROM {p}streams "
-    "WHERE budget_id = :id AND amount > 0) ELSE 'unassigned' END)"
-)
-FACT_COLUMNS = (
-    "budget_id, spend_id, kind, trial_id, category, stream, management, cohort, broker_org, "
-    "month, service_date, amount, units, unit"
-)
-RECORD = (
-    f"INSERT INTO {{p}}facts ({FACT_COLUMNS}) SELECT :id, :spend_id, 'recorded', "
-    f"CAST(:trial_id AS TEXT), :category, {RESOLVED_STREAM}, management, cohort, broker_org, :month, "
-    ":service_date, :amount, CAST(:units AS BIGINT), CAST(:unit AS TEXT) "
-    "FROM {p}budgets WHERE budget_id = :id"
-)
-REVERSE = (
-    f"INSERT INTO {{p}}facts ({FACT_COLUMNS}) SELECT budget_id, spend_id, 'reversed', trial_id, "
-    "category, stream, management, cohort, broker_org, month, service_date, -amount, -units, unit "
-    "FROM {p}facts WHERE budget_id = :id AND spend_id = :spend_id AND kind = 'recorded' "
-    "AND trial_id IS NULL"
-)
-RESET_STREAMS = "DELETE FROM {p}streams WHERE budget_id = :id"
-ADD_STREAM = "INSERT INTO {p}streams (budget_id, stream, amount) VALUES (:id, :stream, :amount)"
+#: the stream of a spend that the budget could not charge to one stream
+UNASSIGNED = "unassigned"
+REAL = ""  # the trial_id of a real spend
 
 
-def stream_writes(event: ev.AllocationDecided | ev.AllocationRevised) -> list[Write]:
-    """Replace the budget's allocated streams (kept with their amounts, as balances keeps them)."""
-    budget_id = str(event.originator_id)
-    return [
-        (RESET_STREAMS, {"id": budget_id}),
-        *(
-            (ADD_STREAM, {"id": budget_id, "stream": s, "amount": to_pence(a)})
-            for s, a in sorted(event.amounts.items())
-        ),
-    ]
+def fact_params(
+    event: ev.SpendRecorded | ev.TrialSpendRecorded | ev.SpendReversed, sign: int, trial_id: str
+) -> dict[str, Any]:
+    units = to_pence(event.units) if event.units is not None else None
+    return {
+        "id": str(event.originator_id),
+        "spend_id": event.spend_id,
+        "trial_id": trial_id,
+        "kind": "reversed" if sign < 0 else "recorded",
+        "category": event.category,
+        "stream": event.charged_stream or UNASSIGNED,
+        "month": event.service_date.isoformat()[:7],
+        "service_date": event.service_date.isoformat(),
+        "amount": sign * to_pence(event.amount),
+        "units": sign * units if units is not None else None,
+        "unit": event.unit,
+    }
 
 
 @singledispatch
@@ -105,46 +82,23 @@ def writes_for(event: Any, tracking: Tracking) -> list[Write]:
 
 @writes_for.register
 def _(event: ev.BudgetOpened, tracking: Tracking) -> list[Write]:
-    sql = (
-        "INSERT INTO {p}budgets (budget_id, management, cohort, broker_org) "
-        "VALUES (:id, :management, :cohort, :broker_org)"
-    )
-    params = {"management": event.management, "cohort": event.cohort, "broker_org": event.broker_org}
-    return [(sql, {"id": str(event.originator_id), **params})]
-
-
-@writes_for.register(ev.AllocationDecided)
-@writes_for.register(ev.AllocationRevised)
-def _(event: ev.AllocationDecided | ev.AllocationRevised, tracking: Tracking) -> list[Write]:
-    return stream_writes(event)
-
-
-def fact_params(event: ev.SpendRecorded | ev.TrialSpendRecorded) -> dict[str, Any]:
-    return {
-        "id": str(event.originator_id),
-        "spend_id": event.spend_id,
-        "category": event.category,
-        "month": event.service_date.isoformat()[:7],
-        "service_date": event.service_date.isoformat(),
-        "amount": to_pence(event.amount),
-        "units": to_pence(event.units) if event.units is not None else None,
-        "unit": event.unit,
-    }
+    params = {"management": str(event.management), "cohort": event.cohort, "broker_org": event.broker_org}
+    return [("open", {"id": str(event.originator_id), **params})]
 
 
 @writes_for.register
 def _(event: ev.SpendRecorded, tracking: Tracking) -> list[Write]:
-    return [(RECORD, {**fact_params(event), "trial_id": None, "stream": event.funding_stream})]
+    return [("fact", fact_params(event, 1, REAL))]
 
 
 @writes_for.register
 def _(event: ev.TrialSpendRecorded, tracking: Tracking) -> list[Write]:
-    return [(RECORD, {**fact_params(event), "trial_id": event.trial_id, "stream": None})]
+    return [("fact", fact_params(event, 1, event.trial_id))]
 
 
 @writes_for.register
 def _(event: ev.SpendReversed, tracking: Tracking) -> list[Write]:
-    return [(REVERSE, {"id": str(event.originator_id), "spend_id": event.spend_id})]
+    return [("fact", fact_params(event, -1, REAL))]
 
 
 class SpendingProjection(ReadModelProjection):
@@ -179,7 +133,64 @@ def _sort_key(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
 
 
 class SpendingQueries(ReadView):
-    TABLES = TABLES
+    def declare(self, metadata: MetaData, prefix: str) -> None:
+        self.budgets = Table(
+            f"{prefix}budgets",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("management", Text, nullable=False),
+            Column("cohort", Text),
+            Column("broker_org", Text),
+        )
+        self.facts = Table(
+            f"{prefix}facts",
+            metadata,
+            *(Column(name, Text, nullable=False) for name in ("budget_id", "spend_id", "kind", "trial_id")),
+            *(Column(name, Text, nullable=False) for name in ("category", "stream", "management")),
+            Column("cohort", Text),
+            Column("broker_org", Text),
+            Column("month", Text, nullable=False),
+            Column("service_date", Text, nullable=False, index=True),
+            Column("amount", BigInteger, nullable=False),
+            Column("units", BigInteger),
+            Column("unit", Text),
+            Index(f"{prefix}facts_key", "budget_id", "spend_id", "kind", "trial_id", unique=True),
+        )
+
+    def statements(self) -> Mapping[str, Executable]:
+        b, f = self.budgets, self.facts
+        event_columns = ("spend_id", "trial_id", "kind", "category", "stream", "month", "service_date")
+        copied = [bindparam(c, type_=Text) for c in event_columns]
+        amounts = [bindparam("amount", type_=BigInteger), bindparam("units", type_=BigInteger)]
+        return {
+            "open": insert(b).values(
+                budget_id=bindparam("id"),
+                management=bindparam("management"),
+                cohort=bindparam("cohort"),
+                broker_org=bindparam("broker_org"),
+            ),
+            "fact": insert(f).from_select(
+                [
+                    "budget_id",
+                    *event_columns,
+                    "amount",
+                    "units",
+                    "unit",
+                    "management",
+                    "cohort",
+                    "broker_org",
+                ],
+                select(
+                    b.c.budget_id,
+                    *copied,
+                    *amounts,
+                    bindparam("unit", type_=Text),
+                    b.c.management,
+                    b.c.cohort,
+                    b.c.broker_org,
+                ).where(b.c.budget_id == bindparam("id")),
+            ),
+        }
 
     def spending(
         self,
@@ -193,35 +204,26 @@ class SpendingQueries(ReadView):
         keys = check_group_by(group_by)
         if date_from and date_to and date_from > date_to:
             raise InvalidPeriod("from is after to")
-        rows = self.select(*self._grouped_sql(keys, date_from, date_to, cohort, include_trials))
-        groups = _fold_rows(rows, keys)
+        f = self.facts
+        columns = [f.c[k] for k in keys]
+        query = select(
+            *columns, f.c.unit, func.sum(f.c.amount).label("amount"), func.sum(f.c.units).label("units")
+        ).group_by(*columns, f.c.unit)
+        if date_from:
+            query = query.where(f.c.service_date >= date_from.isoformat())
+        if date_to:
+            query = query.where(f.c.service_date <= date_to.isoformat())
+        if cohort is not None:
+            query = query.where(f.c.cohort == cohort)
+        if not include_trials:
+            query = query.where(f.c.trial_id == literal(REAL))
+        groups = _fold_rows(self.select(query), keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)
         return {
             "groups": [_present(keys, key, groups[key], shares[key]) for key in ordered],
             "total": from_pence(sum(g["amount"] for g in groups.values())),
         }
-
-    @staticmethod
-    def _grouped_sql(
-        keys: list[str], date_from: date | None, date_to: date | None, cohort: str | None, trials: bool
-    ) -> tuple[str, dict[str, Any]]:
-        given = {
-            "service_date >= :date_from": date_from.isoformat() if date_from else None,
-            "service_date <= :date_to": date_to.isoformat() if date_to else None,
-            "cohort = :cohort": cohort,
-        }
-        conditions = [c for c, v in given.items() if v is not None]
-        if not trials:
-            conditions.append("trial_id IS NULL")
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        columns = "".join(f"{k}, " for k in keys)
-        sql = (
-            f"SELECT {columns}unit, SUM(amount) AS amount, SUM(units) AS units "
-            f"FROM {{p}}facts{where} GROUP BY {columns}unit"
-        )
-        params = {c.rsplit(":", 1)[1]: v for c, v in given.items() if v is not None}
-        return sql, params
 
 
 def _fold_rows(rows: list[dict[str, Any]], keys: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:

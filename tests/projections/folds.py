@@ -1,9 +1,10 @@
-"""What each read model should say, computed the plain way: replay the events onto the aggregates.
+"""What each read model should say, read off the aggregates themselves: no rule is restated here.
 
 `replay` folds the application's notifications (up to a position) with the
-domain's own `mutate`, noting for every spend which stream it was attributed to
-(from the budget's allocation just before the spend). The `expected_*` functions
-then read the answers straight off the Budget objects, with none of the SQL.
+domain's own `mutate`; the `expected_*` functions then read the answers off the
+Budget objects (their own `figures()`, their gate, the stream each spend was
+charged to), with none of the SQL. What is left here is only arithmetic over
+those answers: sums, groupings and shares.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from ledger.aggregates import events as ev
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.envelopes import ENVELOPES_ID, Envelopes, financial_year
+from ledger.aggregates.figures import days_overdue
 from ledger.aggregates.state import Spend
 from ledger.money import PENNY, ZERO
+from ledger.projections.balances import MONEY
+from ledger.projections.spending import UNASSIGNED
 from ledger.use_cases import LedgerService
 
 
 @dataclass
 class Replay:
     aggregates: dict[UUID, Any] = field(default_factory=dict)
-    streams: dict[tuple[UUID, str | None, str], str] = field(default_factory=dict)
 
     @property
     def budgets(self) -> list[Budget]:
@@ -37,11 +39,8 @@ class Replay:
         return self.aggregates.get(ENVELOPES_ID)
 
 
-def resolve_stream(budget: Budget, named: str | None) -> str:
-    if named:
-        return named
-    allocated = [s for s, a in (budget.allocation.amounts.items() if budget.allocation else ()) if a > 0]
-    return allocated[0] if len(allocated) == 1 else "unassigned"
+def stream_of(spend: Spend) -> str:
+    return spend.charged_stream or UNASSIGNED
 
 
 def replay(app: LedgerService, upto: int | None = None) -> Replay:
@@ -50,15 +49,7 @@ def replay(app: LedgerService, upto: int | None = None) -> Replay:
         batch = app.recorder.select_notifications(start=start, limit=500, stop=upto, inclusive_of_start=False)
         for notification in batch:
             event: Any = app.mapper.to_domain_event(notification)
-            aggregate: Any = state.aggregates.get(event.originator_id)
-            if isinstance(event, ev.SpendRecorded):
-                state.streams[event.originator_id, None, event.spend_id] = resolve_stream(
-                    aggregate, event.funding_stream
-                )
-            elif isinstance(event, ev.TrialSpendRecorded):
-                key = (event.originator_id, event.trial_id, event.spend_id)
-                state.streams[key] = resolve_stream(aggregate, None)
-            state.aggregates[event.originator_id] = event.mutate(aggregate)
+            state.aggregates[event.originator_id] = event.mutate(state.aggregates.get(event.originator_id))
         if len(batch) < 500:
             return state
         start = batch[-1].id
@@ -68,17 +59,9 @@ def replay(app: LedgerService, upto: int | None = None) -> Replay:
 def expected_balances(state: Replay) -> dict[str, dict[str, Any]]:
     return {
         str(b.id): {
-            "status": b.status,
+            "status": b.figures().status,
             "version": b.version,
-            "balances": {
-                "allocated": b.allocated,
-                "scheduled": b.scheduled,
-                "released": b.released,
-                "spent": b.spent,
-                "recovered": b.recovered,
-                "available": b.available,
-                "unreleased": b.unreleased,
-            },
+            "balances": {k: getattr(b.figures(), k) for k in MONEY},
         }
         for b in state.budgets
     }
@@ -110,7 +93,7 @@ def expected_spending(state: Replay, group_by: list[str], include_trials: bool =
             "month": spend.service_date.isoformat()[:7],
             "cohort": budget.cohort,
             "management": budget.management,
-            "stream": state.streams[budget.id, trial_id, spend.spend_id],
+            "stream": stream_of(spend),
         }
         key = tuple(values[k] for k in group_by)
         amounts[key] += spend.amount
@@ -148,14 +131,10 @@ def check_shares(result: dict[str, Any], group_by: list[str]) -> None:
 # --- monitoring ------------------------------------------------------------------------
 def expected_monitoring(state: Replay, today: date) -> dict[str, Any]:
     live = [b for b in state.budgets if b.status != "closed"]
-    gated = {
-        (str(b.id), i.number): max(0, (today - i.due_on).days)
-        for b in live
-        if not b.has_fresh_accepted_return()
-        for i in b.instalments
-        if i.gated and i.status == "scheduled"
-    }
-    due = {(str(b.id), i.number) for b in live for i in b.instalments if i.due_on <= today}
+    waiting = [(b, b.instalment(n)) for b in state.budgets for n in b.figures().waiting_at_gate]
+    late = {(str(b.id), i.number): days_overdue(i.due_on, today) for b, i in waiting}
+    gated = {key: max(0, days or 0) for key, days in late.items()}
+    due = {key for key, days in late.items() if days is not None}
     discrepancies = {}
     for b in state.budgets:
         for r in b.returns.values():
@@ -193,7 +172,7 @@ def actual_monitoring(result: dict[str, Any]) -> dict[str, Any]:
 # --- portfolio -------------------------------------------------------------------------
 def _figures(budgets: list[Budget]) -> dict[str, Any]:
     figures = {
-        k: sum((getattr(b, k) for b in budgets), ZERO)
+        k: sum((getattr(b.figures(), k) for b in budgets), ZERO)
         for k in ("allocated", "released", "spent", "recovered", "available")
     }
     return {"budgets": len(budgets), **figures}
@@ -211,7 +190,7 @@ def expected_portfolio(state: Replay, year: int | None = None) -> dict[str, Any]
             streams[stream]["allocated"] += amount
         for s in b.spends.values():
             if not s.reversed:
-                streams[state.streams[b.id, None, s.spend_id]]["spent"] += s.amount
+                streams[stream_of(s)]["spent"] += s.amount
     return {
         "year": year,
         **_figures(budgets),

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import psycopg
@@ -25,6 +26,8 @@ from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests import persistence as library
 from eventsourcing.tests import projection as library_projection
 from eventsourcing.utils import get_topic
+from sqlalchemy import BigInteger, Column, MetaData, Table, Text, bindparam, func, insert, select
+from sqlalchemy.sql.expression import Executable
 
 from ledger.projections.balances import PostgresBalancesView, SQLiteBalancesView
 from ledger.projections.monitoring import PostgresMonitoringView, SQLiteMonitoringView
@@ -161,19 +164,23 @@ class TestPollingSQLiteApplicationRecorder(
 
 
 # --- the library's projection runner over an event-counters view of ours ---------------
-COUNTERS_TABLES = ("CREATE TABLE IF NOT EXISTS {p}counters (name TEXT PRIMARY KEY, count INTEGER NOT NULL)",)
-INCREMENT = (
-    "INSERT INTO {p}counters (name, count) VALUES (:name, 1) "
-    "ON CONFLICT (name) DO UPDATE SET count = {p}counters.count + 1"
-)
-
-
 class EventCounters(ReadView):
-    TABLES = COUNTERS_TABLES
+    """Counts events by appending one row per counted event (no upsert needed on either store)."""
+
+    def declare(self, metadata: MetaData, prefix: str) -> None:
+        self.counted = Table(
+            f"{prefix}counted",
+            metadata,
+            Column("notification_id", BigInteger, primary_key=True),
+            Column("name", Text, nullable=False),
+        )
+
+    def statements(self) -> Mapping[str, Executable]:
+        return {"count": insert(self.counted).values(notification_id=bindparam("id"), name=bindparam("name"))}
 
     def _count(self, name: str) -> int:
-        rows = self.select("SELECT count FROM {p}counters WHERE name = :name", {"name": name})
-        return int(rows[0]["count"]) if rows else 0
+        query = select(func.count().label("n")).where(self.counted.c.name == name)
+        return int(self.select(query)[0]["n"])
 
     def get_created_event_counter(self) -> int:
         return self._count("created")
@@ -182,10 +189,10 @@ class EventCounters(ReadView):
         return self._count("subsequent")
 
     def incr_created_event_counter(self, tracking: Tracking) -> None:
-        self.apply([(INCREMENT, {"name": "created"})], tracking)
+        self.apply([("count", {"id": tracking.notification_id, "name": "created"})], tracking)
 
     def incr_subsequent_event_counter(self, tracking: Tracking) -> None:
-        self.apply([(INCREMENT, {"name": "subsequent"})], tracking)
+        self.apply([("count", {"id": tracking.notification_id, "name": "subsequent"})], tracking)
 
 
 class SQLiteEventCountersView(EventCounters, SQLiteReadView, EventCountersView):

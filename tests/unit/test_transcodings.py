@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from ledger.aggregates import events as ev
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.chain import recompute
+from ledger.aggregates.figures import Figures
 from ledger.aggregates.keyring import KeyEntry
 from ledger.aggregates.state import Allocation, Dispute, Instalment, MonitoringReturn, Review, Spend, Trial
-from ledger.aggregates.vocabulary import Category, Unit
+from ledger.aggregates.vocabulary import BudgetStatus, Category, ReturnStatus, Unit
 from ledger.use_cases import LedgerService
 from tests.conftest import BROKER
 from tests.unit.factories import (
@@ -168,7 +169,17 @@ class TestLedgerTranscodingsPassTheLibraryTranscoderTests(library.TranscoderTest
 
     def test_ledger_state_dataclasses(self) -> None:
         spend = Spend(
-            "s", Decimal("1.00"), "other", "p", date(2026, 5, 1), "", Decimal("2.50"), "hours", None, "f"
+            "s",
+            Decimal("1.00"),
+            "other",
+            "p",
+            date(2026, 5, 1),
+            "",
+            Decimal("2.50"),
+            "hours",
+            None,
+            None,
+            "f",
         )
         values = [
             Allocation({"health": Decimal("1.00")}, "r", answers={"q": "a"}, working=["w"]),
@@ -178,6 +189,7 @@ class TestLedgerTranscodingsPassTheLibraryTranscoderTests(library.TranscoderTest
             Trial("T1", "t", Decimal("9.00"), Decimal("0.00"), Decimal("1.00"), spends={"s": spend}),
             Dispute("D1", "spend", "s", "grounds"),
             Review(date(2026, 4, 1), "ok", date(2027, 4, 1)),
+            Figures(BudgetStatus.ACTIVE, *[Decimal("1.00")] * 7, [2, 3], ReturnStatus.QUERIED),
         ]
         for value in values:
             self.assertEqual(value, self.transcoder.decode(self.transcoder.encode(value)))
