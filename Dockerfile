@@ -13,6 +13,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY ledger ./ledger
 COPY api ./api
+COPY ledger_demo ./ledger_demo
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin ledger \
     && mkdir -p /app/data \

@@ -28,10 +28,11 @@ from uuid import UUID, uuid4
 from benchmarks._common import Store, options, print_table, seconds, stores
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
-from ledger.aggregates.vocabulary import CATEGORIES
+from ledger.aggregates.vocabulary import Category
 from ledger.use_cases import LedgerService
 
 FULL, QUICK, BUDGETS, THREADS = 2000, 200, 40, 4
+CATEGORIES = tuple(Category)
 CASEWORKER = Actor("cw-bench", "caseworker")
 BROKER = Actor("brk-bench", "broker", org="bench-brokerage")
 CREATE_RAW = (

@@ -92,7 +92,7 @@ def test_demo_loads_through_ledger_demo_and_prints_its_summary(
         seen.update(service=service, seed=seed)
         return {"budgets": 12, "events": 345}
 
-    monkeypatch.setitem(sys.modules, "ledger.demo", types.SimpleNamespace(load_demo=load_demo))
+    monkeypatch.setitem(sys.modules, "ledger_demo", types.SimpleNamespace(load_demo=load_demo))
     result = run("demo", "--seed", "7")
     assert result.exit_code == 0, result.output
     assert seen["seed"] == 7 and isinstance(seen["service"], LedgerService)

@@ -2,24 +2,43 @@
 
 A folder without `__init__.py` works from a checkout (as a namespace package)
 but setuptools' package discovery leaves it out of a real install, so the
-Docker image would start without it.
+Docker image would start without it. The include list is read from
+`pyproject.toml` itself, so a top-level package missing from it (as `ledger_demo`
+would be without its entry) fails here rather than in the image; and the image
+must copy every top-level package before it runs `pip install .`.
 """
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[2]
+TOPS = ("ledger", "api", "ledger_demo")
 
 
-def test_every_source_folder_of_ledger_and_api_is_a_package_setuptools_finds() -> None:
+def included() -> list[str]:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return list(pyproject["tool"]["setuptools"]["packages"]["find"]["include"])
+
+
+def test_every_source_folder_of_ledger_api_and_the_demo_is_a_package_setuptools_finds() -> None:
     folders = {
         ".".join(p.relative_to(ROOT).parts)
-        for top in ("ledger", "api")
+        for top in TOPS
         for p in [ROOT / top, *(ROOT / top).rglob("*")]
         if p.is_dir() and p.name != "__pycache__" and any(p.glob("*.py"))
     }
-    assert folders <= set(find_packages(str(ROOT), include=["ledger*", "api*"]))
-    assert "ledger.projections" in folders
+    assert folders <= set(find_packages(str(ROOT), include=included()))
+    assert {"ledger.projections", "ledger_demo"} <= folders
+
+
+def test_the_image_copies_every_top_level_package_it_installs() -> None:
+    copies = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and len(line.split()) == 3
+    }
+    assert set(TOPS) <= copies

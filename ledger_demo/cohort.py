@@ -1,17 +1,20 @@
-"""The demo cohort as plain data: families, allocations and a year of spending, from one seed.
+"""The demo cohort as plain data: families, their allocations and the stories they play.
 
 Pure and deterministic: no ledger calls and no clock, only `random.Random(seed)`
 and exact `Decimal` arithmetic, so the same seed always plans the same cohort.
-`ledger.demo` turns these plans into commands.
+`ledger_demo.loader` turns these plans into commands; `ledger_demo.spending`
+plans each family's month of spending.
 
 The shape follows the council report in the shared background: exactly 92
 families in all (83 direct payments, 4 managed accounts, 3 broker-held, 2
 council-managed) whose allocations total exactly 397,450 pounds, including one
 uplift after a dispute (a smaller test cohort is scaled pro rata); ten on the
 Wiltshire-style flat rate of 600 pounds, the rest assessed with the points RAS,
-the panel varying a few; existing service users moving month by month from
-residential overnight breaks to personal assistants, newcomers spending more on
-community activities.
+the panel varying a few.
+
+The stories (`ROLES`) are played by the first nine families, so that a nine-family
+test cohort still holds every state the demo shows; a family may play two stories
+that do not interfere.
 """
 
 from __future__ import annotations
@@ -22,15 +25,15 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from ledger.aggregates.spending import SpendRequest
-from ledger.money import PENNY, ZERO, total
+from ledger.money import PENNY, total
 from ledger.ras import assess, get_scheme
+from ledger_demo.spending import Spending, shape_spending
+from ledger_demo.year import month_start
 
 FAMILIES = 92
 TOTAL = Decimal("397450.00")
 FLAT = Decimal("600.00")
 REVISION = Decimal("480.00")  # the upheld allocation dispute's uplift; part of TOTAL
-PERIOD = (date(2026, 4, 1), date(2027, 3, 31))
 BROKERS = ("amaze-brokerage", "compass-brokerage", "embrace-brokerage", "scope-brokerage")
 LEVELS = ("none", "some", "substantial", "critical")
 NEEDS = ("personal_care", "health_needs", "behaviour", "community_access", "night_support")
@@ -40,11 +43,15 @@ ROLES = {
     "trial_adopted": 0,
     "instalment_dispute": 1,
     "allocation_dispute": 2,
-    "return_dispute": 3,
+    "suspended_and_resumed": 2,
+    "return_dispute": 3,  # not gated, so its late and queried returns hold nothing back
     "trial_abandoned": 4,
+    "closed": 4,  # moves away after December, long after its trial ended
+    "queried_unanswered": 5,  # gated (a managed account): October's instalment waits
     "spend_dispute": 6,
+    "awaiting_decision": 6,  # gated: January's instalment waits on a return not yet decided
     "suspended": 7,
-    "closed": 8,
+    "never_sent": 8,  # flat rate: October's instalment waits on a form never returned
 }
 UPLIFTS = (
     "resource panel uplift: two carers' sleep disrupted most nights",
@@ -54,19 +61,6 @@ REDUCTIONS = (
     "reduced: health-funded overnight nursing already meets part of the need",
     "reduced: school holiday scheme place already commissioned",
 )
-
-
-@dataclass
-class Spending:
-    """How a family means to spend each month: a steady sum, its PA share growing."""
-
-    monthly: Decimal
-    pa_rate: Decimal  # per hour
-    pa_share: Decimal = Decimal("0.35")  # of the monthly sum, in April
-    pa_growth: Decimal = Decimal("0.015")  # added to the share each month
-    res_rate: Decimal | None = None  # per night, for families still using residential breaks
-    res_switch: int = 12  # the first month without a residential night
-    secondary: tuple[str, str, Decimal, str] = ("community_activity", "sessions", Decimal("9.50"), "Pool")
 
 
 @dataclass
@@ -111,12 +105,6 @@ class FamilyPlan:
         quarter = (self.decided / 4).quantize(Decimal(1), ROUND_FLOOR)
         amounts = [quarter] * 3 + [self.decided - 3 * quarter]
         return [(a, month_start(3 * q), self.gated and q > 0) for q, a in enumerate(amounts)]
-
-
-def month_start(month: int) -> date:
-    """Month 0 is April 2026, month 11 is March 2027."""
-    year, zero_based = divmod(3 + month, 12)
-    return date(2026 + year, zero_based + 1, 1)
 
 
 def references(families: int = FAMILIES) -> list[str]:
@@ -209,155 +197,3 @@ def _split_streams(plan: FamilyPlan) -> None:
         plan.streams["health"] = (plan.decided / 5).quantize(Decimal(10), ROUND_FLOOR)
     if plan.index % 10 == 7:
         plan.streams["education"] = Decimal(400 + 100 * (plan.index % 5))
-
-
-# category, unit, unit price, provider: one per family, chosen by cohort
-SECONDARY = {
-    "existing-users": (
-        ("outreach", "hours", "24.00", "Council outreach service"),
-        ("short_term_foster_care", "nights", "110.00", "Link family carers"),
-        ("home_care", "hours", "21.00", "At-home care agency"),
-    ),
-    "pilot-2026": (
-        ("community_activity", "sessions", "18.50", "Inclusive youth club"),
-        ("befriending", "sessions", "16.00", "Befriending scheme"),
-        ("outreach", "hours", "24.00", "Council outreach service"),
-    ),
-    "newcomers": (
-        ("community_activity", "sessions", "9.50", "Leisure centre swimming club"),
-        ("befriending", "sessions", "16.00", "Befriending scheme"),
-    ),
-}
-# category, unit, provider, description: the month's remainder, in rotation
-EXTRAS = (
-    ("equipment", "items", "Sensory equipment supplier", "Sensory play equipment"),
-    ("training", "sessions", "First aid trainers", "PA first aid and epilepsy training"),
-    ("transport", "days", "Accessible taxis", "Transport to activities"),
-    ("other", None, "Holiday play scheme", "Membership fee"),
-    ("community_activity", "sessions", "Adventure playground", "Day passes"),
-)
-RESIDENTIAL = ("Beacon House short breaks unit", "Harbour View residential respite")
-PA_PROVIDER = "Personal assistant employed by the family"
-
-
-def shape_spending(rng: random.Random, plans: list[FamilyPlan]) -> None:
-    """Existing users with room in their budget keep one residential night a month until
-    their switch month; switch months go round the year so the cohort's nights fall monthly."""
-    residential = 0
-    for plan in plans:
-        rate = Decimal(rng.randrange(1350, 1800, 25)) / 100
-        s = Spending((plan.decided * rng.randint(82, 94) / 1200).quantize(PENNY), rate)
-        options = SECONDARY[plan.cohort]
-        category, unit, price, provider = options[rng.randrange(len(options))]
-        s.secondary = (category, unit, Decimal(price), provider)
-        if plan.cohort == "newcomers":
-            s.pa_share, s.pa_growth = (ZERO, ZERO) if plan.flat else (Decimal("0.15"), Decimal("0.01"))
-        if plan.cohort == "existing-users":
-            s.pa_share, s.pa_growth = Decimal("0.22"), Decimal("0.02")
-            night = min(
-                Decimal(rng.randrange(185, 265, 5)),
-                (s.monthly * Decimal("0.11")).to_integral_value(ROUND_FLOOR) * 5,
-            )
-            if night >= 150:
-                s.res_rate, s.res_switch = night, 1 + residential % 12
-                residential += 1
-        plan.spending = s
-
-
-def month_spends(plan: FamilyPlan, month: int, seed: int) -> list[SpendRequest]:
-    """The family's spends for one month (0 = April 2026): at most its steady monthly sum."""
-    rng = random.Random(f"{seed}/{plan.reference}/{month}")
-    s, start = plan.spending, month_start(month)
-    days = sorted(rng.sample(range(1, 29), 4))
-    spends: list[SpendRequest] = []
-    night = s.res_rate if s.res_rate is not None and month < s.res_switch else ZERO
-    if night:
-        spends.append(
-            _spend(
-                plan,
-                night,
-                "residential_overnight",
-                RESIDENTIAL[plan.index % 2],
-                start.replace(day=days[0]),
-                "Overnight short break",
-                1,
-                "nights",
-            )
-        )
-    freed = (s.res_rate or ZERO) - night
-    target = min(s.monthly * (s.pa_share + s.pa_growth * month) + freed * 3 / 4, s.monthly - night - 10)
-    hours = (target / s.pa_rate * 4).to_integral_value(ROUND_FLOOR) / 4
-    if hours > 0:
-        spends.append(
-            _spend(
-                plan,
-                hours * s.pa_rate,
-                "personal_assistant",
-                PA_PROVIDER,
-                start.replace(day=days[1]),
-                "PA support at home and out",
-                hours,
-                "hours",
-            )
-        )
-    rest = s.monthly - total(x.amount for x in spends)
-    category, unit, price, provider = s.secondary
-    units = (rest * 7 / 10 / price).to_integral_value(ROUND_FLOOR)
-    if units > 0:
-        spends.append(
-            _spend(
-                plan,
-                units * price,
-                category,
-                provider,
-                start.replace(day=days[2]),
-                f"{category.replace('_', ' ').capitalize()}",
-                units,
-                unit,
-            )
-        )
-        rest -= units * price
-    if rest >= 5:
-        category, extra_unit, provider, description = EXTRAS[(month + plan.index) % len(EXTRAS)]
-        spends.append(
-            _spend(
-                plan,
-                rest,
-                category,
-                provider,
-                start.replace(day=days[3]),
-                description,
-                1 if extra_unit else None,
-                extra_unit,
-            )
-        )
-    return spends
-
-
-def _spend(
-    plan: FamilyPlan,
-    amount: Decimal,
-    category: str,
-    provider: str,
-    on: date,
-    description: str,
-    units: Decimal | int | None,
-    unit: str | None,
-) -> SpendRequest:
-    stream = None
-    if plan.streams:  # only budgets funded from several streams say which one pays
-        stream = "social_care"
-        if "health" in plan.streams and category in ("home_care", "outreach", "short_term_foster_care"):
-            stream = "health"
-        if "education" in plan.streams and category in ("training", "transport"):
-            stream = "education"
-    return SpendRequest(
-        amount.quantize(PENNY),
-        category,
-        provider,
-        on,
-        description,
-        None if units is None else Decimal(units).quantize(PENNY),
-        unit,
-        stream,
-    )
