@@ -18,7 +18,7 @@ from uuid import UUID
 
 import typer
 from eventsourcing.utils import get_topic
-from rich.table import Table
+from rich.table import Column, Table
 
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.events import BudgetOpened
@@ -100,7 +100,9 @@ def list_(
             )
             for b in chosen
         ]
-    table = Table("reference", "id", "family", "status", "management", "cohort", *LISTED)
+    table = Table("reference", "id", "family", "status", "management", "cohort")
+    for figure in LISTED:
+        table.add_column(figure, justify="right")
     for row in rows:
         table.add_row(*row)
     out.print(table)
@@ -129,7 +131,7 @@ def show(ref_or_id: Annotated[str, typer.Argument(help="the budget's reference o
         about.add_row(label, value)
     out.print(about)
     if budget.instalments:
-        instalments = Table("instalment", "amount", "due on", "gated", "status")
+        instalments = Table("instalment", Column("amount", justify="right"), "due on", "gated", "status")
         for i in budget.instalments:
             instalments.add_row(
                 str(i.number), f"{i.amount:.2f}", str(i.due_on), "yes" if i.gated else "no", i.status

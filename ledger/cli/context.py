@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -32,8 +33,9 @@ from ledger.use_cases import LedgerService
 
 P = ParamSpec("P")
 R = TypeVar("R")
-#: tables and answers on stdout; the store line and errors on stderr
-out = Console(highlight=False, soft_wrap=True)
+#: tables and answers on stdout (the store line and errors go to stderr); piped into grep
+#: or a file, tables keep whole values rather than rich's 80-column ellipses
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 _SETTINGS = "ledger.settings"
 STORE_FAILURES = (
     StoreError,
