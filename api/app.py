@@ -9,12 +9,12 @@ router to `ROUTERS`; start and stop anything long-lived in `lifespan`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
@@ -35,6 +35,7 @@ from api.routers import (
     trials,
 )
 from ledger.projections.readside import ReadSide
+from ledger.settings import Settings
 from ledger.use_cases import LedgerService
 
 #: every router of /v1, in the order they appear in the docs
@@ -62,8 +63,9 @@ dates are `YYYY-MM-DD`, times ISO 8601 with an offset. Errors are RFC 9457
 `application/problem+json`; a 409's `type` names the business rule that refused
 (for example `https://ledger.invalid/problems/insufficient-funds`).
 """
-#: request bodies are small JSON documents; anything bigger is refused with 413 as it is read
-MAX_BODY_BYTES = 64 * 1024
+#: headers a browser client may send, and read back, across origins (when CORS is on)
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "Idempotency-Key"]
+CORS_EXPOSED_HEADERS = ["X-Ledger-Position", "X-Projection-Position", "X-Projection-Lag", "Retry-After"]
 
 
 @asynccontextmanager
@@ -84,26 +86,37 @@ def create_app(
     service: LedgerService | None = None,
     read_side: ReadSide | None = None,
     run_projections: bool | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
-    """The API on `service`, or on a new one from LEDGER_DATABASE_URL (closed at shutdown).
+    """The API on `service`, or on a new one on `settings`' store (closed at shutdown).
 
-    The read models are kept up to date in this process unless `run_projections` is
-    false (or LEDGER_RUN_PROJECTIONS=0, for deployments running `ledger projections run`).
+    `settings` (built from the `LEDGER_*` environment when not given) sets the body
+    limit, the CORS origins (none by default: no CORS middleware at all) and whether
+    the read models are kept up to date in this process (LEDGER_RUN_PROJECTIONS=0
+    for deployments running `ledger projections run`); `run_projections` overrides it.
     """
+    settings = settings or Settings()
     app = FastAPI(
         title="Individual budget ledger",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.settings = settings
     app.state.owns_service = service is None
-    app.state.service = service if service is not None else LedgerService()
+    app.state.service = service if service is not None else LedgerService(settings=settings)
     app.state.read_side = read_side or ReadSide(app.state.service.url)
-    if run_projections is None:
-        run_projections = os.environ.get("LEDGER_RUN_PROJECTIONS", "1") not in ("0", "false", "no")
-    app.state.run_projections = run_projections
+    app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
-    app.add_middleware(errors.BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+        )
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [

@@ -26,10 +26,12 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
-from ledger.store import database_url, persistence_env, register_ledger_transcodings
+from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
+from ledger.store import persistence_env, register_ledger_transcodings
 
 T = TypeVar("T")
-MAX_ATTEMPTS = 8
+#: the default retry bound (`Settings.max_attempts`), for callers without a ledger at hand
+MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,18 @@ class Ledger(Application[UUID]):
     name = "ledger"
     snapshotting_intervals = {Budget: 100, KeyRing: 50}
 
-    def __init__(self, env: dict[str, str] | None = None, url: str | None = None) -> None:
-        self.url = url or database_url(env)
-        super().__init__(env={**persistence_env(self.url), **(env or {})})
+    def __init__(
+        self, env: dict[str, str] | None = None, url: str | None = None, settings: Settings | None = None
+    ) -> None:
+        """The ledger on `url`, else `env`'s LEDGER_DATABASE_URL, else `settings` (else the environment's).
+
+        The projection runners build it with only `env` (the library's way), so the URL
+        in `env` must win over the process environment.
+        """
+        settings = settings or Settings()
+        self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
+        self.max_attempts = settings.max_attempts
+        super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -101,7 +112,7 @@ class Ledger(Application[UUID]):
         self, actor: Actor, action: str, budget_id: UUID, command: Callable[[Budget], T]
     ) -> Outcome[T]:
         """Load, authorise, run `command`, save; retry on a lost concurrency race."""
-        for attempt in range(MAX_ATTEMPTS):
+        for attempt in range(self.max_attempts):
             budget = self.read(actor, budget_id, action)
             result = command(budget)
             if not budget.pending_events:

@@ -1,15 +1,25 @@
-"""The `ledger` command line: serve the API, manage keys and envelopes, run projections, load the demo.
+"""The `ledger` command line: the API, keys, envelopes, budgets, projections and the demo.
 
-Every command works on the store named by `LEDGER_DATABASE_URL` (default
-`sqlite:///data/ledger.db`). Heavy imports (the API, the demo) happen inside the
-commands that need them, so `ledger keys ...` stays quick.
+Every command that touches the store builds `ledger.settings.Settings` once (from the
+`LEDGER_*` environment), says on stderr which store it uses, and fails in one line
+when that store cannot be used (`ledger.cli.context`). The default store is the SQLite
+file in the data folder, so every command finds the same store from any folder.
+Heavy imports (the API, the demo) happen inside the commands that need them, so
+`ledger keys ...` stays quick.
 """
 
 from __future__ import annotations
 
+import os
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
 import typer
 
-from ledger.cli import demo, envelopes, keys, projections, serve
+from ledger.cli import budgets, demo, envelopes, keys, projections, serve
+from ledger.cli.context import load_settings, uses_store
+
+DISTRIBUTION = "budget-ledger"
 
 app = typer.Typer(
     name="ledger",
@@ -19,13 +29,46 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys.app, name="keys")
+app.add_typer(budgets.app, name="budgets")
 app.add_typer(projections.app, name="projections")
 app.add_typer(envelopes.app, name="envelopes")
-app.command("serve")(serve.serve)
-app.command("demo")(demo.demo)
+app.command("serve")(uses_store(serve.serve))
+app.command("demo")(uses_store(demo.demo))
+
+
+def ledger_version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ledger {ledger_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+    ] = False,
+) -> None:
+    """The individual budget ledger."""
+
+
+@app.command("data-dir")
+def data_dir() -> None:
+    """Print the data folder: LEDGER_DATA_DIR, else $XDG_DATA_HOME or ~/.local/share, /budget-ledger."""
+    typer.echo(str(load_settings().data_dir))
 
 
 def main() -> None:
+    # whatever the caller's umask, files the ledger makes (the read models' SQLite
+    # files beside the store included) are readable by their owner only
+    os.umask(0o077)
     app()
 
 

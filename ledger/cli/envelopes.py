@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ledger.aggregates.actor import Actor
-from ledger.cli.keys import ledger_service, out
+from ledger.cli.context import ledger_service, out, uses_store
 from ledger.envelopes import list_envelopes, set_envelope
 from ledger.money import to_money
 
@@ -18,6 +18,7 @@ CLI_ADMIN = Actor(id="cli", role="admin")
 
 
 @app.command("set")
+@uses_store
 def set_(
     stream: Annotated[str, typer.Option(help="social_care, health or education")],
     year: Annotated[int, typer.Option(help="financial year starting 1 April of this year")],
@@ -31,6 +32,7 @@ def set_(
 
 
 @app.command("list")
+@uses_store
 def list_(year: Annotated[int | None, typer.Option(help="only this financial year")] = None) -> None:
     """The envelopes in force."""
     with ledger_service() as service:

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ledger.aggregates.vocabulary import Role
-from ledger.errors import LedgerError
+from ledger.cli.context import ledger_service, out, uses_store
 from ledger.keys import create_key, list_keys, revoke_key
-from ledger.use_cases import LedgerService
 
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-
-
-@contextmanager
-def ledger_service() -> Iterator[LedgerService]:
-    """The ledger on LEDGER_DATABASE_URL; a refused command exits 1 with the reason on stderr."""
-    service = LedgerService()
-    try:
-        yield service
-    except LedgerError as e:
-        err.print(f"error: {e.detail}")
-        raise typer.Exit(1) from None
-    finally:
-        service.close()
 
 
 @app.command()
+@uses_store
 def create(
     role: Annotated[str, typer.Option(help=f"what the key may do: {', '.join(Role)}")],
     name: Annotated[str, typer.Option(help="who or what holds the key")],
@@ -48,6 +30,7 @@ def create(
 
 
 @app.command("list")
+@uses_store
 def list_() -> None:
     """Every key: id, name, role, scope, whether revoked (never the secret or its hash)."""
     with ledger_service() as service:
@@ -59,6 +42,7 @@ def list_() -> None:
 
 
 @app.command()
+@uses_store
 def revoke(
     key_id: Annotated[str, typer.Argument(help="the key's id, from `ledger keys list`")],
     reason: Annotated[str, typer.Option(help="why, for the record")] = "revoked from the command line",

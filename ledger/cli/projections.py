@@ -13,7 +13,6 @@ import threading
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,19 +23,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from ledger.cli.context import current_settings, out, uses_store
 from ledger.projections.readside import ReadSide
 from ledger.projections.registry import READ_MODELS
-from ledger.store import database_url
 from ledger.use_cases import LedgerService
 
 app = typer.Typer(help="Run, inspect and rebuild the read models.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
 
 
 @app.command()
+@uses_store
 def run() -> None:
     """Keep every read model up to date until interrupted (Ctrl-C or SIGTERM)."""
-    read_side = ReadSide(database_url())
+    read_side = ReadSide(current_settings().url)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     read_side.start()
@@ -50,9 +49,10 @@ def run() -> None:
 
 
 @app.command()
+@uses_store
 def status() -> None:
     """Each read model's live generation, position and lag behind the event store."""
-    service = LedgerService()
+    service = LedgerService(settings=current_settings())
     read_side = ReadSide(service.url)
     try:
         head = service.recorder.max_notification_id() or 0
@@ -66,6 +66,7 @@ def status() -> None:
 
 
 @app.command()
+@uses_store
 def rebuild(
     name: Annotated[str | None, typer.Argument(help="one read model (all if left out)")] = None,
 ) -> None:
@@ -74,7 +75,7 @@ def rebuild(
     unknown = [n for n in names if n not in READ_MODELS]
     if unknown:
         raise typer.BadParameter(f"no read model {unknown[0]!r}; choose from {', '.join(READ_MODELS)}")
-    service = LedgerService()
+    service = LedgerService(settings=current_settings())
     read_side = ReadSide(service.url, names)
 
     def head() -> int:

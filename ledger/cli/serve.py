@@ -1,4 +1,9 @@
-"""`ledger serve`: the HTTP API under uvicorn, on the store named by LEDGER_DATABASE_URL."""
+"""`ledger serve`: the HTTP API under uvicorn, on the store named by the ledger's settings.
+
+The command line has already announced and checked the store (`ledger.cli.context`);
+`api.app.create_app` builds the same `Settings` from the same environment in the
+server process.
+"""
 
 from __future__ import annotations
 

@@ -66,7 +66,8 @@ def _keys(service: LedgerService) -> list[Any]:
 def test_refused_key_commands_exit_1_with_the_reason_on_stderr(run: Any, args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and result.stdout == ""
+    store_line, error_line = result.stderr.splitlines()  # every command first names its store
+    assert store_line.startswith("store: ") and error_line.startswith("error: ") and result.stdout == ""
 
 
 def test_serve_runs_the_app_factory_under_uvicorn(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:

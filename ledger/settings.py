@@ -1,0 +1,76 @@
+"""The ledger's settings: one class, read from `LEDGER_*` environment variables.
+
+Built once at the edge (the `ledger` command line, `api.app.create_app`) and passed
+inward, so the application, the read side and the API agree on one store and one set
+of limits. There are no default secrets: the only secret a deployment has, a
+PostgreSQL password, arrives inside `LEDGER_DATABASE_URL` and is kept out of `repr`.
+
+The default store is a SQLite file in a data folder that does not depend on the
+working directory: `$LEDGER_DATA_DIR`, else `$XDG_DATA_HOME/budget-ledger`, else
+`~/.local/share/budget-ledger` (the XDG base-directory default). So `ledger keys
+list` run from any folder opens the same store as `ledger serve`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+APP_DIR = "budget-ledger"
+STORE_FILE = "ledger.db"
+DEFAULT_MAX_ATTEMPTS = 8
+
+
+def default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/budget-ledger`, else `~/.local/share/budget-ledger`."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    # the XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / APP_DIR
+
+
+class Settings(BaseSettings):
+    """Everything the ledger reads from its environment (variable = `LEDGER_` + field name)."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", frozen=True)
+
+    #: `sqlite:///path` or `postgresql://user:password@host:port/db?schema=name`;
+    #: unset means the SQLite file `ledger.db` in `data_dir`
+    database_url: str | None = Field(default=None, repr=False)
+    #: where the default SQLite store (and run.sh's demo keys) live
+    data_dir: Path = Field(default_factory=default_data_dir)
+    #: keep the read models up to date inside the API process (off when
+    #: `ledger projections run` runs them in a process of their own)
+    run_projections: bool = True
+    #: request bodies above this many bytes are refused with 413 as they are read
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    #: how often a command that loses an optimistic-concurrency race is retried
+    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1)
+    #: browser origins allowed to call the API (comma-separated); empty turns CORS off
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    #: seconds to wait for PostgreSQL before giving up
+    connect_timeout: int = Field(default=5, ge=1, le=120)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+    @property
+    def url(self) -> str:
+        """The store's URL: `database_url`, else the SQLite file in `data_dir`."""
+        return self.database_url or f"sqlite:///{self.data_dir / STORE_FILE}"
+
+
+__all__ = ["DEFAULT_MAX_ATTEMPTS", "Settings", "default_data_dir"]
