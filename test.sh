@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need (a virtualenv with the dev extras; the local
-# PostgreSQL if it is installed but down) and runs the whole suite on SQLite and
-# PostgreSQL. Extra arguments go to pytest.
+# PostgreSQL if it is installed but down), checks lint, format and types (ruff,
+# mypy) and runs the whole suite on SQLite and PostgreSQL. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -13,6 +13,10 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
     for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
   fi
 fi
+# lint, format and types first: CI holds them as it holds the tests
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

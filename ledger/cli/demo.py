@@ -12,8 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ledger.store import database_url
-from ledger.use_cases import LedgerService
+from ledger.cli.context import current_settings, ledger_service
 
 err = Console(stderr=True, highlight=False)
 
@@ -30,11 +29,8 @@ def demo(
         _reset(yes)
     from ledger_demo import load_demo
 
-    service = LedgerService()
-    try:
+    with ledger_service() as service:
         summary = load_demo(service, seed=seed)
-    finally:
-        service.close()
     table = Table("", "", title="demo loaded", show_header=False)
     for key, value in summary.items():
         table.add_row(str(key), str(value))
@@ -45,7 +41,7 @@ def _reset(confirmed: bool) -> None:
     """Remove the store's files; refuse (exit 1, one line) on PostgreSQL or without --yes."""
     from ledger_demo.reset import ResetRefused, remove_store, store_files
 
-    url = database_url()
+    url = current_settings().url
     try:
         files = store_files(url)
         if not confirmed:

@@ -87,7 +87,7 @@ def expected_spending(state: Replay, group_by: list[str], include_trials: bool =
     units: dict[tuple[Any, ...], dict[str, list[Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: [ZERO, ZERO])
     )
-    for budget, trial_id, spend in facts(state, include_trials):
+    for budget, _trial, spend in facts(state, include_trials):
         values = {
             "category": spend.category,
             "month": spend.service_date.isoformat()[:7],
