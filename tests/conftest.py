@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal
 
 import psycopg
 import pytest
@@ -71,29 +69,3 @@ def ledger(store_url: str) -> Iterator[LedgerService]:
         yield app
     finally:
         app.close()
-
-
-def open_budget(app: LedgerService, reference: str | None = None, **overrides: object) -> uuid.UUID:
-    """Open a budget with sensible defaults (a unique reference unless given)."""
-    fields: dict[str, object] = dict(
-        reference=reference or f"BH-{uuid.uuid4().hex[:8]}",
-        family_ref="FAM-001",
-        period_start=date(2026, 4, 1),
-        period_end=date(2027, 3, 31),
-        management="direct_payment",
-        cohort="2026-pilot",
-        broker_org="brokerage-a",
-    )
-    fields.update(overrides)
-    return app.open_budget(CASEWORKER, **fields).result  # type: ignore[arg-type]
-
-
-def funded_budget(
-    app: LedgerService, allocated: str = "1000.00", released: str = "600.00", **overrides: object
-) -> uuid.UUID:
-    """An active budget with an allocation and one released (ungated) instalment."""
-    budget_id = open_budget(app, **overrides)
-    app.decide_allocation(CASEWORKER, budget_id, {"social_care": Decimal(allocated)}, "test")
-    app.schedule_instalment(CASEWORKER, budget_id, Decimal(released), date(2026, 4, 1), False)
-    app.release_instalment(CASEWORKER, budget_id, 1)
-    return budget_id

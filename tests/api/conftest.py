@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
-from ledger.aggregates.spending import SpendRequest
 from ledger.cli import app as cli_app
 from ledger.keys import create_key, revoke_key
 from ledger.use_cases import LedgerService
-from tests.conftest import CASEWORKER, funded_budget
+from tests.builders import a_spend, open_funded_budget
+from tests.conftest import CASEWORKER
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEMS = "https://ledger.invalid/problems/"
@@ -103,10 +103,10 @@ class Prepared:
 
 
 def prepare(service: LedgerService) -> Prepared:
-    budget_id = funded_budget(service)  # 1000.00 allocated, instalment 1 of 600.00 released
+    budget_id = open_funded_budget(service)  # 1000.00 allocated, instalment 1 of 600.00 released
     service.schedule_instalment(CASEWORKER, budget_id, Decimal("100.00"), date(2026, 10, 1), False)
     service.schedule_instalment(CASEWORKER, budget_id, Decimal("100.00"), date(2027, 1, 1), False)
-    spend = service.record_spend(CASEWORKER, budget_id, a_spend_request(), idempotency_key="prep").result
+    spend = service.record_spend(CASEWORKER, budget_id, a_spend(), idempotency_key="prep").result
     for _ in range(2):
         service.submit_return(
             CASEWORKER, budget_id, date(2026, 4, 1), date(2026, 6, 30), Decimal("50.00"), ""
@@ -119,10 +119,6 @@ def prepare(service: LedgerService) -> Prepared:
 @pytest.fixture
 def prepared(api: Api) -> Prepared:
     return prepare(api.service)
-
-
-def a_spend_request(amount: str = "50.00") -> SpendRequest:
-    return SpendRequest(Decimal(amount), "personal_assistant", "PA Co", date(2026, 5, 1), "support")
 
 
 # --- valid bodies, one factory per command ------------------------------------------------

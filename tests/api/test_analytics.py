@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from ledger.aggregates.spending import SpendRequest
 from tests.api.conftest import PROBLEM_JSON, Api
-from tests.conftest import CASEWORKER, funded_budget
+from tests.builders import open_funded_budget
+from tests.conftest import CASEWORKER
 
 
 def spend(api: Api, budget_id: object, amount: str, category: str, on: date, units: str, unit: str) -> None:
@@ -21,7 +22,7 @@ def caught_up(api: Api) -> None:
 
 def small_ledger(api: Api) -> None:
     """PA 300.00 (20 hours) and residential 200.00 (2 nights) in May; PA 100.00 (5 hours) in June."""
-    budget_id = funded_budget(api.service, allocated="1000.00", released="1000.00")
+    budget_id = open_funded_budget(api.service, allocated="1000.00", released="1000.00")
     spend(api, budget_id, "300.00", "personal_assistant", date(2026, 5, 3), "20", "hours")
     spend(api, budget_id, "200.00", "residential_overnight", date(2026, 5, 9), "2", "nights")
     spend(api, budget_id, "100.00", "personal_assistant", date(2026, 6, 1), "5", "hours")
@@ -82,7 +83,7 @@ def test_bad_analytics_queries_are_422_problems(live_api: Api) -> None:
 
 
 def test_a_commissioner_sets_an_envelope_and_the_portfolio_measures_against_it(live_api: Api) -> None:
-    funded_budget(live_api.service, allocated="1000.00", released="600.00")
+    open_funded_budget(live_api.service, allocated="1000.00", released="600.00")
     body = {"stream": "social_care", "year": 2026, "amount": "5000.00", "reason": "budget"}
     made = live_api.post("/v1/envelopes", "commissioner", json=body)
     assert made.status_code == 201, made.text
@@ -105,7 +106,7 @@ def test_a_commissioner_sets_an_envelope_and_the_portfolio_measures_against_it(l
 
 
 def test_monitoring_shows_a_gated_instalment_waiting_and_overdue(live_api: Api) -> None:
-    budget_id = funded_budget(live_api.service)
+    budget_id = open_funded_budget(live_api.service)
     live_api.service.schedule_instalment(CASEWORKER, budget_id, Decimal("100.00"), date(2026, 10, 1), True)
     caught_up(live_api)
     body = live_api.get("/v1/analytics/monitoring?today=2026-10-11", "caseworker").json()

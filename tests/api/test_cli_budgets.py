@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from ledger.use_cases import LedgerService
-from tests.conftest import CASEWORKER, funded_budget, open_budget
+from tests.builders import open_budget, open_funded_budget
+from tests.conftest import CASEWORKER
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def budgets(store_url: str) -> dict[str, str]:
     """Three budgets: two in cohort A (one funded, one suspended), one in cohort B for another family."""
     service = LedgerService(url=store_url)
     try:
-        funded = funded_budget(service, reference="CLI-A1", cohort="cohort-a", allocated="1000.00")
+        funded = open_funded_budget(service, reference="CLI-A1", cohort="cohort-a", allocated="1000.00")
         suspended = open_budget(service, reference="CLI-A2", cohort="cohort-a")
         service.decide_allocation(CASEWORKER, suspended, {"health": Decimal("50.00")}, "test")
         service.suspend_budget(CASEWORKER, suspended, "paused")

@@ -7,13 +7,13 @@ from typing import Any
 
 from ledger.projections.readside import ReadSide
 from ledger.use_cases import LedgerService
-from tests.conftest import funded_budget
+from tests.builders import open_funded_budget
 
 
 def test_status_shows_lag_and_rebuild_catches_up_into_a_new_generation(run: Any, store_url: str) -> None:
     service = LedgerService(url=store_url)
     try:
-        funded_budget(service)
+        open_funded_budget(service)
         head = service.recorder.max_notification_id()
     finally:
         service.close()

@@ -10,15 +10,8 @@ from typing import Any
 import pytest
 
 from ledger.use_cases import LedgerService
-from tests.api.conftest import (
-    Api,
-    Prepared,
-    a_spend_request,
-    open_body,
-    problem_of,
-    spend_body,
-    trial_spend_body,
-)
+from tests.api.conftest import Api, Prepared, open_body, problem_of, spend_body, trial_spend_body
+from tests.builders import a_spend
 from tests.conftest import CASEWORKER
 
 REASON = {"reason": "because"}
@@ -43,7 +36,7 @@ def nothing(service: LedgerService, p: Prepared) -> None:
 
 
 def spend_keyed(service: LedgerService, p: Prepared) -> None:
-    service.record_spend(CASEWORKER, p.budget_id, a_spend_request("10.00"), idempotency_key="same-key")
+    service.record_spend(CASEWORKER, p.budget_id, a_spend("10.00"), idempotency_key="same-key")
 
 
 def reversed_spend(service: LedgerService, p: Prepared) -> None:

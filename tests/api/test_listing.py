@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.conftest import PROBLEM_JSON, Api
-from tests.conftest import open_budget
+from tests.builders import open_budget, open_funded_budget
 
 
 def opened(api: Api, n: int, **fields: object) -> list[str]:
@@ -69,9 +69,7 @@ def test_roles_without_the_list_are_refused(live_api: Api) -> None:
 
 
 def test_balances_in_the_list_match_the_budget(live_api: Api) -> None:
-    from tests.conftest import funded_budget
-
-    budget_id = str(funded_budget(live_api.service))
+    budget_id = str(open_funded_budget(live_api.service))
     caught_up(live_api)
     item = live_api.get("/v1/budgets?limit=50").json()["items"][-1]
     assert item["id"] == budget_id

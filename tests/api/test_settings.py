@@ -18,7 +18,8 @@ from ledger import errors
 from ledger.settings import Settings
 from ledger.store import StoreURLError, persistence_env, redact
 from ledger.use_cases import LedgerService
-from tests.conftest import CASEWORKER, funded_budget
+from tests.builders import open_funded_budget
+from tests.conftest import CASEWORKER
 
 PASSWORD = "s3cret"
 
@@ -110,7 +111,7 @@ def test_the_ledger_takes_its_store_and_retry_bound_from_settings(tmp_path: Path
     service = LedgerService(settings=settings)
     try:
         assert service.url == settings.url
-        budget_id = funded_budget(service)
+        budget_id = open_funded_budget(service)
         saves: list[object] = []
 
         def lose_every_race(*_: Any, **__: Any) -> Any:
@@ -139,7 +140,7 @@ def test_a_new_sqlite_store_is_readable_by_its_owner_only_whatever_the_umask(tmp
     folder = tmp_path / "new" / "store"
     service = LedgerService(url=f"sqlite:///{folder}/ledger.db")
     try:
-        funded_budget(service)
+        open_funded_budget(service)
     finally:
         service.close()
     assert mode(folder) == 0o700

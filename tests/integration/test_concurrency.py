@@ -15,7 +15,8 @@ from decimal import Decimal
 from ledger import errors
 from ledger.aggregates.spending import SpendRequest
 from ledger.use_cases import LedgerService
-from tests.conftest import BROKER, CASEWORKER, funded_budget
+from tests.builders import open_funded_budget
+from tests.conftest import BROKER, CASEWORKER
 
 THREADS, SPENDS_EACH, AMOUNT = 6, 12, Decimal("5.00")
 RELEASED = Decimal("300.00")  # room for 60 of the 72 spends attempted
@@ -65,14 +66,14 @@ def check(app: LedgerService, budget_id: object, outcomes: list[str]) -> None:
 
 
 def test_threads_spending_on_one_budget_lose_and_double_nothing(ledger: LedgerService) -> None:
-    budget_id = funded_budget(ledger, allocated=str(RELEASED), released=str(RELEASED))
+    budget_id = open_funded_budget(ledger, allocated=str(RELEASED), released=str(RELEASED))
     check(ledger, budget_id, race([ledger], budget_id))
 
 
 def test_two_application_instances_race_like_two_processes(pg_schema_url: str) -> None:
     first, second = LedgerService(url=pg_schema_url), LedgerService(url=pg_schema_url)
     try:
-        budget_id = funded_budget(first, allocated=str(RELEASED), released=str(RELEASED))
+        budget_id = open_funded_budget(first, allocated=str(RELEASED), released=str(RELEASED))
         check(first, budget_id, race([first, second], budget_id))
         assert first.load(budget_id) == second.load(budget_id)
     finally:
@@ -81,7 +82,7 @@ def test_two_application_instances_race_like_two_processes(pg_schema_url: str) -
 
 
 def test_a_caseworker_recovery_racing_spends_never_overdraws(ledger: LedgerService) -> None:
-    budget_id = funded_budget(ledger, allocated=str(RELEASED), released=str(RELEASED))
+    budget_id = open_funded_budget(ledger, allocated=str(RELEASED), released=str(RELEASED))
     recovered: list[bool] = []
 
     def recover() -> None:

@@ -22,7 +22,8 @@ from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.vocabulary import Category, FundingStream, Management, Unit
 from ledger.envelopes import set_envelope
 from ledger.use_cases import LedgerService
-from tests.conftest import CASEWORKER, COMMISSIONER, open_budget
+from tests.builders import open_budget
+from tests.conftest import CASEWORKER, COMMISSIONER
 
 COMMANDS = (
     "open",

@@ -14,7 +14,8 @@ from decimal import Decimal
 from ledger.aggregates.spending import SpendRequest
 from ledger.projections.readside import ReadSide
 from ledger.use_cases import LedgerService
-from tests.conftest import CASEWORKER, funded_budget
+from tests.builders import open_funded_budget
+from tests.conftest import CASEWORKER
 
 
 def spent_total(side: ReadSide) -> Decimal:
@@ -25,7 +26,7 @@ def spent_total(side: ReadSide) -> Decimal:
 def test_a_running_read_side_follows_a_rebuild_and_keeps_it_current(
     store_url: str, ledger: LedgerService, readside: ReadSide
 ) -> None:
-    budget_id = funded_budget(ledger)
+    budget_id = open_funded_budget(ledger)
     request = SpendRequest(Decimal("40.00"), "equipment", "Shop", date(2026, 5, 1), "bike")
     ledger.record_spend(CASEWORKER, budget_id, request, idempotency_key="a")
     readside.wait(ledger.recorder.max_notification_id())

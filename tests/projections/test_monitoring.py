@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tests.conftest import CASEWORKER, FAMILY, open_budget
-from tests.projections.conftest import budget_with, settled, spend
+from tests.builders import a_spend_on, open_budget, open_funded_budget
+from tests.conftest import CASEWORKER, FAMILY
+from tests.projections.conftest import settled
 
 D = Decimal
 OCT_5 = date(2026, 10, 5)
@@ -14,16 +15,18 @@ OCT_5 = date(2026, 10, 5)
 
 def gated_budget(ledger, due_on: date = date(2026, 10, 1), **fields):  # type: ignore[no-untyped-def]
     """600.00 social care: instalment 1 (300.00, ungated) released, instalment 2 (300.00) gated."""
-    budget_id = budget_with(ledger, {"social_care": "600.00"}, "300.00", **fields)
+    budget_id = open_funded_budget(ledger, streams={"social_care": "600.00"}, released="300.00", **fields)
     ledger.schedule_instalment(CASEWORKER, budget_id, D("300.00"), due_on, True)
     return budget_id
 
 
 def test_a_submitted_return_waits_and_its_gated_instalment_is_overdue(ledger, readside) -> None:
     budget_id = gated_budget(ledger, reference="MON-1")
-    ledger.record_spend(CASEWORKER, budget_id, spend("100.00", "personal_assistant", date(2026, 5, 1)))
-    wrong = ledger.record_spend(CASEWORKER, budget_id, spend("30.00", "transport", date(2026, 6, 10))).result
-    ledger.record_spend(CASEWORKER, budget_id, spend("50.00", "befriending", date(2026, 7, 15)))
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("100.00", "personal_assistant", date(2026, 5, 1)))
+    wrong = ledger.record_spend(
+        CASEWORKER, budget_id, a_spend_on("30.00", "transport", date(2026, 6, 10))
+    ).result
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("50.00", "befriending", date(2026, 7, 15)))
     ledger.reverse_spend(CASEWORKER, budget_id, wrong.spend_id, "not ours")
     ledger.submit_return(FAMILY, budget_id, date(2026, 4, 1), date(2026, 6, 30), D("120.00"), "Q1")
 
@@ -58,7 +61,7 @@ def test_a_submitted_return_waits_and_its_gated_instalment_is_overdue(ledger, re
 
 def test_a_queried_return_stops_waiting_and_an_accepted_one_ungates(ledger, readside) -> None:
     budget_id = gated_budget(ledger, reference="MON-2")
-    ledger.record_spend(CASEWORKER, budget_id, spend("150.00", "personal_assistant", date(2026, 5, 1)))
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("150.00", "personal_assistant", date(2026, 5, 1)))
     ledger.submit_return(FAMILY, budget_id, date(2026, 4, 1), date(2026, 6, 30), D("120.00"), "Q1")
     ledger.query_return(CASEWORKER, budget_id, "R1", "receipts please")
     view = settled(readside, ledger, "monitoring")
@@ -131,6 +134,6 @@ def test_closed_budgets_drop_out_of_waiting_and_overdue_but_keep_their_discrepan
 def test_trial_spends_are_not_recorded_spend(ledger, readside) -> None:
     budget_id = gated_budget(ledger, reference="MON-6")
     trial = ledger.start_trial(CASEWORKER, budget_id, "t", D("100.00"), D("100.00")).result
-    ledger.record_trial_spend(CASEWORKER, budget_id, trial, spend("40.00", "outreach", date(2026, 5, 1)))
+    ledger.record_trial_spend(CASEWORKER, budget_id, trial, a_spend_on("40.00", "outreach", date(2026, 5, 1)))
     ledger.submit_return(FAMILY, budget_id, date(2026, 4, 1), date(2026, 6, 30), D("0.00"), "none")
     assert settled(readside, ledger, "monitoring").monitoring(OCT_5)["discrepancies"] == []

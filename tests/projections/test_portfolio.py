@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from ledger.envelopes import set_envelope
+from tests.builders import a_spend_on, open_funded_budget
 from tests.conftest import CASEWORKER, COMMISSIONER
-from tests.projections.conftest import budget_with, settled, spend
+from tests.projections.conftest import settled
 
 D = Decimal
 
@@ -29,29 +30,29 @@ def portfolio_ledger(ledger) -> Any:  # type: ignore[no-untyped-def]
        released 1000, spent 300 health + 100 unassigned = 400 (trial spend 70 never counts): available 600
     P3 legacy, council_managed: education 500, released 500, spent 500, closed: available 0
     """
-    p1 = budget_with(ledger, {"social_care": "1000.00"}, "600.00", cohort="pilot")
-    ledger.record_spend(CASEWORKER, p1, spend("200.00", "personal_assistant", date(2026, 5, 1)))
-    wrong = ledger.record_spend(CASEWORKER, p1, spend("50.00", "transport", date(2026, 5, 2))).result
+    p1 = open_funded_budget(ledger, streams={"social_care": "1000.00"}, released="600.00", cohort="pilot")
+    ledger.record_spend(CASEWORKER, p1, a_spend_on("200.00", "personal_assistant", date(2026, 5, 1)))
+    wrong = ledger.record_spend(CASEWORKER, p1, a_spend_on("50.00", "transport", date(2026, 5, 2))).result
     ledger.reverse_spend(CASEWORKER, p1, wrong.spend_id, "duplicate")
     ledger.recover_surplus(CASEWORKER, p1, D("100.00"), "unspent at review")
 
-    p2 = budget_with(
+    p2 = open_funded_budget(
         ledger,
-        {"social_care": "400.00", "health": "600.00"},
-        "1000.00",
+        streams={"social_care": "400.00", "health": "600.00"},
+        released="1000.00",
         cohort="pilot",
         management="broker_held",
     )
-    ledger.record_spend(CASEWORKER, p2, spend("300.00", "home_care", date(2026, 6, 1), stream="health"))
-    ledger.record_spend(CASEWORKER, p2, spend("100.00", "equipment", date(2026, 6, 2)))
+    ledger.record_spend(CASEWORKER, p2, a_spend_on("300.00", "home_care", date(2026, 6, 1), stream="health"))
+    ledger.record_spend(CASEWORKER, p2, a_spend_on("100.00", "equipment", date(2026, 6, 2)))
     trial = ledger.start_trial(CASEWORKER, p2, "t", D("100.00"), D("100.00")).result
-    ledger.record_trial_spend(CASEWORKER, p2, trial, spend("70.00", "outreach", date(2026, 6, 3)))
+    ledger.record_trial_spend(CASEWORKER, p2, trial, a_spend_on("70.00", "outreach", date(2026, 6, 3)))
     ledger.revise_allocation(CASEWORKER, p2, {"social_care": D("400.00"), "health": D("800.00")}, "uplift")
 
-    p3 = budget_with(
+    p3 = open_funded_budget(
         ledger,
-        {"education": "500.00"},
-        None,
+        streams={"education": "500.00"},
+        released=None,
         cohort="legacy",
         management="council_managed",
         period_start=date(2026, 2, 1),
@@ -59,7 +60,7 @@ def portfolio_ledger(ledger) -> Any:  # type: ignore[no-untyped-def]
     )
     ledger.schedule_instalment(CASEWORKER, p3, D("500.00"), date(2026, 2, 1), False)
     ledger.release_instalment(CASEWORKER, p3, 1)
-    ledger.record_spend(CASEWORKER, p3, spend("500.00", "residential_overnight", date(2026, 3, 1)))
+    ledger.record_spend(CASEWORKER, p3, a_spend_on("500.00", "residential_overnight", date(2026, 3, 1)))
     ledger.close_budget(CASEWORKER, p3, "ended")
 
     set_envelope(ledger, COMMISSIONER, "social_care", 2026, D("5000.00"), "budget setting")

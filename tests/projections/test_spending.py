@@ -10,8 +10,9 @@ import pytest
 
 from ledger import errors
 from ledger.projections.spending import largest_remainder_shares
+from tests.builders import a_spend_on, open_funded_budget
 from tests.conftest import CASEWORKER
-from tests.projections.conftest import budget_with, settled, spend
+from tests.projections.conftest import settled
 
 D = Decimal
 
@@ -32,37 +33,43 @@ def cohort_ledger(ledger) -> Any:  # type: ignore[no-untyped-def]
     total 120 + 300 + 45 + 150 + 400 + 60 = 1075.00
     trial (A, T1): PA 2026-06-10 80.00 5 hours
     """
-    a = budget_with(ledger, {"social_care": "1000.00"}, "1000.00", cohort="pilot")
-    b = budget_with(
+    a = open_funded_budget(ledger, streams={"social_care": "1000.00"}, released="1000.00", cohort="pilot")
+    b = open_funded_budget(
         ledger,
-        {"social_care": "600.00", "health": "400.00"},
-        "1000.00",
+        streams={"social_care": "600.00", "health": "400.00"},
+        released="1000.00",
         cohort="pilot",
         management="broker_held",
     )
-    c = budget_with(
-        ledger, {"social_care": "500.00"}, "500.00", cohort="legacy", management="council_managed"
+    c = open_funded_budget(
+        ledger,
+        streams={"social_care": "500.00"},
+        released="500.00",
+        cohort="legacy",
+        management="council_managed",
     )
-    ledger.record_spend(CASEWORKER, a, spend("120.00", "personal_assistant", date(2026, 5, 10), "8", "hours"))
     ledger.record_spend(
-        CASEWORKER, a, spend("300.00", "residential_overnight", date(2026, 5, 20), "2", "nights")
+        CASEWORKER, a, a_spend_on("120.00", "personal_assistant", date(2026, 5, 10), "8", "hours")
     )
-    ledger.record_spend(CASEWORKER, a, spend("45.00", "community_activity", date(2026, 6, 3)))
+    ledger.record_spend(
+        CASEWORKER, a, a_spend_on("300.00", "residential_overnight", date(2026, 5, 20), "2", "nights")
+    )
+    ledger.record_spend(CASEWORKER, a, a_spend_on("45.00", "community_activity", date(2026, 6, 3)))
     wrong = ledger.record_spend(
-        CASEWORKER, a, spend("90.00", "personal_assistant", date(2026, 6, 15), "6", "hours")
+        CASEWORKER, a, a_spend_on("90.00", "personal_assistant", date(2026, 6, 15), "6", "hours")
     ).result
     ledger.record_spend(
-        CASEWORKER, b, spend("150.00", "personal_assistant", date(2026, 5, 12), "10", "hours", "health")
+        CASEWORKER, b, a_spend_on("150.00", "personal_assistant", date(2026, 5, 12), "10", "hours", "health")
     )
     ledger.record_spend(
-        CASEWORKER, b, spend("400.00", "residential_overnight", date(2026, 6, 20), "2", "nights")
+        CASEWORKER, b, a_spend_on("400.00", "residential_overnight", date(2026, 6, 20), "2", "nights")
     )
     ledger.record_spend(
-        CASEWORKER, c, spend("60.00", "community_activity", date(2026, 6, 1), "3", "sessions")
+        CASEWORKER, c, a_spend_on("60.00", "community_activity", date(2026, 6, 1), "3", "sessions")
     )
     trial = ledger.start_trial(CASEWORKER, a, "PA instead of respite", D("500.00"), D("900.00")).result
     ledger.record_trial_spend(
-        CASEWORKER, a, trial, spend("80.00", "personal_assistant", date(2026, 6, 10), "5", "hours")
+        CASEWORKER, a, trial, a_spend_on("80.00", "personal_assistant", date(2026, 6, 10), "5", "hours")
     )
     ledger.reverse_spend(CASEWORKER, a, wrong.spend_id, "charged twice")
     return ledger
@@ -153,12 +160,12 @@ def test_trial_spends_count_only_when_asked(cohort_ledger, readside) -> None:
 
 
 def test_a_revision_changes_the_stream_of_later_spends_only(ledger, readside) -> None:
-    budget_id = budget_with(ledger, {"social_care": "500.00"}, "500.00")
-    ledger.record_spend(CASEWORKER, budget_id, spend("10.00", "transport", date(2026, 5, 1)))
+    budget_id = open_funded_budget(ledger, streams={"social_care": "500.00"}, released="500.00")
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("10.00", "transport", date(2026, 5, 1)))
     ledger.revise_allocation(CASEWORKER, budget_id, {"social_care": D("500.00"), "health": D("100.00")}, "x")
-    ledger.record_spend(CASEWORKER, budget_id, spend("20.00", "transport", date(2026, 5, 2)))
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("20.00", "transport", date(2026, 5, 2)))
     ledger.revise_allocation(CASEWORKER, budget_id, {"social_care": D("500.00"), "health": D("0.00")}, "y")
-    ledger.record_spend(CASEWORKER, budget_id, spend("30.00", "transport", date(2026, 5, 3)))
+    ledger.record_spend(CASEWORKER, budget_id, a_spend_on("30.00", "transport", date(2026, 5, 3)))
     result = settled(readside, ledger, "spending").spending(["stream"])
     # 10 and 30 when social_care was the only stream above zero; 20 when there were two
     assert [(g["stream"], g["amount"]) for g in result["groups"]] == [

@@ -23,7 +23,8 @@ from ledger.audit import verify_chain
 from ledger.errors import LedgerError
 from ledger.money import PENNY
 from ledger.use_cases import LedgerService
-from tests.conftest import BROKER, CASEWORKER, FAMILY, open_budget
+from tests.builders import open_budget
+from tests.conftest import BROKER, CASEWORKER, FAMILY
 from tests.unit.factories import IN_PERIOD, a_spend
 
 amounts = st.decimals(min_value="0.00", max_value="700.00", places=2)

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from ledger.aggregates.budget import Budget, SpendRequest
+from ledger.aggregates.budget import Budget
 from ledger.ras import assess, get_scheme
+from tests.builders import a_spend
 from tests.conftest import BROKER, CASEWORKER, FAMILY
 
 PERIOD_START = date(2026, 4, 1)
@@ -74,18 +75,6 @@ def funded_budget(allocated: str = "1000.00", released: str = "600.00") -> Budge
     number = budget.schedule_instalment(CASEWORKER, money(released), PERIOD_START, gated=False)
     budget.release_instalment(CASEWORKER, number)
     return budget
-
-
-def a_spend(amount: str = "50.00", **overrides: Any) -> SpendRequest:
-    fields: dict[str, Any] = dict(
-        amount=money(amount),
-        category="personal_assistant",
-        provider="PA Co",
-        service_date=IN_PERIOD,
-        description="support worker",
-    )
-    fields.update(overrides)
-    return SpendRequest(**fields)
 
 
 def an_accepted_return(budget: Budget, declared: str = "100.00") -> str:

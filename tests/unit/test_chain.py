@@ -11,7 +11,8 @@ import pytest
 from ledger.aggregates.chain import GENESIS, recompute
 from ledger.aggregates.events import SpendRecorded
 from ledger.audit import verify, verify_chain
-from tests.conftest import AUDITOR, BROKER, funded_budget
+from tests.builders import open_funded_budget
+from tests.conftest import AUDITOR, BROKER
 from tests.unit.factories import a_budget_with_every_event, a_spend, recorded
 
 
@@ -98,7 +99,7 @@ def test_a_moved_timestamp_breaks_the_hash(events: list[Any]) -> None:
 
 
 def test_the_chain_still_verifies_after_a_round_trip_through_the_store(ledger) -> None:
-    budget_id = funded_budget(ledger)
+    budget_id = open_funded_budget(ledger)
     ledger.record_spend(BROKER, budget_id, a_spend("12.34"), idempotency_key="k")
     stored = list(ledger.events.get(budget_id))
     assert all(recompute(e) == e.hash for e in stored)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from ledger.aggregates.events import AllocationDecided
 from ledger.errors import InvalidAnswers, SchemeNotFound
 from ledger.ras import PUBLISHED, Band, Question, Scheme, assess, get_scheme, latest
-from tests.conftest import CASEWORKER, open_budget
+from tests.builders import open_budget
+from tests.conftest import CASEWORKER
 from tests.unit.factories import TARGETED_ANSWERS
 
 POINTS = get_scheme("short-breaks-points", 1)
