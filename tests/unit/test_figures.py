@@ -44,7 +44,7 @@ def test_every_event_carries_the_figures_the_aggregate_has_just_after_it() -> No
 
 
 def test_the_figures_follow_the_money_and_the_gate() -> None:
-    budget, events = a_busy_budget()
+    _, events = a_busy_budget()
     last = events[-1].figures
     assert (last.released, last.spent, last.recovered) == (money("1000.00"), money("80.00"), money("20.00"))
     assert last.available == money("900.00") and last.status == BudgetStatus.ACTIVE
