@@ -64,7 +64,8 @@ def test_reset_without_yes_removes_nothing_and_says_how_to_confirm(run: Any, tmp
     before = sorted(tmp_path.iterdir())
     result = run(url, "--reset")
     assert result.exit_code == 1
-    assert "--yes" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    store_line, error_line = result.stderr.strip().splitlines()  # every command names its store first
+    assert store_line.startswith("store: ") and error_line.startswith("error: ") and "--yes" in error_line
     assert sorted(tmp_path.iterdir()) == before and before
 
 
@@ -105,7 +106,8 @@ def test_reset_is_refused_on_postgresql_in_one_line_and_nothing_is_touched(
         before = service.recorder.max_notification_id()
         result = run(pg_schema_url, "--reset", "--yes")
         assert result.exit_code == 1
-        assert result.stderr.count("\n") == 1 and "PostgreSQL" in result.stderr
+        store_line, error_line = result.stderr.strip().splitlines()
+        assert store_line.startswith("store: ") and "PostgreSQL" in error_line
         assert service.recorder.max_notification_id() == before  # no demo loaded either
     finally:
         service.close()
