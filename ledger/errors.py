@@ -43,7 +43,7 @@ class SchemeNotFound(NotFound):
 
 # --- 422 -----------------------------------------------------------------
 class InvalidInput(LedgerError):
-    """The command is malformed, whatever the state of the budget."""
+    """The request is not valid, whatever the state of the budget."""
 
     rule = "invalid-input"
     title = "Invalid input"

@@ -61,7 +61,7 @@ def test_a_broker_lists_only_its_own_organisations_budgets(live_api: Api) -> Non
 
 
 def test_roles_without_the_list_are_refused(live_api: Api) -> None:
-    for who in ("family_own", "commissioner", "admin"):
+    for who in ("commissioner", "admin"):
         answer = live_api.get("/v1/budgets", who)
         assert answer.status_code == 403
         assert answer.headers["content-type"] == PROBLEM_JSON
