@@ -52,9 +52,8 @@ class UnsupportedMediaType(HTTPException):
     """A request body that is not JSON, such as a form (curl's default for `-d`)."""
 
     def __init__(self, content_type: str) -> None:
-        super().__init__(
-            415, f"The body was sent as {content_type}; send JSON with Content-Type: application/json."
-        )
+        sent = f"as {content_type}" if content_type else "without a Content-Type"
+        super().__init__(415, f"The body was sent {sent}; send JSON with Content-Type: application/json.")
 
 
 class UnknownQueryParameter(errors.InvalidInput):
@@ -199,12 +198,12 @@ def install(app: FastAPI) -> None:
 
 
 def json_only(request: Request) -> None:
-    """A request that carries a body sends it as JSON (no Content-Type is taken as JSON)."""
+    """A request that carries a body sends it as JSON, and says so in its Content-Type."""
     headers = request.headers
     has_body = headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in headers
     content_type = headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
-    if has_body and media and media != "application/json" and not media.endswith("+json"):
+    if has_body and media != "application/json" and not media.endswith("+json"):
         raise UnsupportedMediaType(media)
 
 

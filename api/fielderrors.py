@@ -33,15 +33,16 @@ def field_name(loc: list[str | int]) -> str:
 
 def sentence(error: dict[str, Any]) -> str:
     """One field error as a sentence that names the field."""
-    subject = field_name(error["loc"])
+    name = field_name(error["loc"])
+    subject = name[:1].upper() + name[1:]  # not str.capitalize(): it lowercases "Idempotency-Key"
     kind, msg = error["type"], str(error["msg"]).rstrip(".")
     if kind == "json_invalid":
         return "The body is not valid JSON."
     if kind == "missing":
-        return f"{subject.capitalize()} is required."
+        return f"{subject} is required."
     if kind == "extra_forbidden":
-        return f"{subject.capitalize()} is not one this route takes."
-    return f"{subject.capitalize()} is not valid: {msg[:1].lower()}{msg[1:]}."
+        return f"{subject} is not one this route takes."
+    return f"{subject} is not valid: {msg[:1].lower()}{msg[1:]}."
 
 
 def describe(failing: list[dict[str, Any]]) -> str:

@@ -44,7 +44,12 @@ def parse_group_by(text: str) -> list[str]:
     return keys
 
 
-@router.get("/spending", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+@router.get(
+    "/spending",
+    response_model=SpendingOut,
+    response_model_exclude_unset=True,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500)},
+)
 def spending_analytics(
     request: Request,
     response: Response,
@@ -66,7 +71,9 @@ def spending_analytics(
     return SpendingOut.model_validate({"group_by": keys, **wire(result)})
 
 
-@router.get("/portfolio", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+@router.get(
+    "/portfolio", response_model=PortfolioOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+)
 def portfolio_analytics(
     request: Request,
     response: Response,
@@ -88,7 +95,9 @@ def portfolio_analytics(
     return PortfolioOut.model_validate(wire(result))
 
 
-@router.get("/monitoring", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
+@router.get(
+    "/monitoring", response_model=MonitoringOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+)
 def monitoring_analytics(
     request: Request,
     response: Response,
