@@ -123,8 +123,17 @@ def _ledger_error(exc: errors.LedgerError, request: Request) -> JSONResponse:
             {"loc": ["query", name], "msg": "this route takes no such parameter", "type": "extra_forbidden"}
             for name in exc.unknown
         ]
-    title = rule_title(type(exc))
-    return problem(str(request.base_url), status, exc.rule, title, exc.detail, request.url.path, **extra)
+    title, detail = rule_title(type(exc)), as_sentence(exc.detail)
+    return problem(str(request.base_url), status, exc.rule, title, detail, request.url.path, **extra)
+
+
+def as_sentence(text: str) -> str:
+    """The domain's terse details ('spend of 9.00 exceeds ...') as a sentence: capital, full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def _validation(exc: RequestValidationError, request: Request) -> JSONResponse:
@@ -163,7 +172,7 @@ def _phrase(status: int) -> str:
 
 def _internal(request: Request) -> JSONResponse:
     title = HTTP_PROBLEMS["internal-error"][1]
-    detail = "the server failed; the error is logged"
+    detail = "The server failed; the error is logged."
     return problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
 
 

@@ -41,7 +41,7 @@ GENERIC: dict[int, tuple[str, str, str]] = {
         "The body was sent as a form; send JSON with Content-Type: application/json.",
     ),
     422: ("invalid-input", rule_title(errors.InvalidInput), "The body field amount is required."),
-    500: ("internal-error", HTTP_PROBLEMS["internal-error"][1], "the server failed; the error is logged"),
+    500: ("internal-error", HTTP_PROBLEMS["internal-error"][1], "The server failed; the error is logged."),
 }
 
 

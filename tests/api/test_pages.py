@@ -80,6 +80,7 @@ def test_an_unknown_problem_is_a_404_problem(api: Api) -> None:
 def test_a_problems_type_resolves_to_the_page_explaining_it(api: Api, prepared: Prepared) -> None:
     url = f"/v1/budgets/{prepared.budget_id}/closure"
     problem = problem_of(api.post(url, json={"reason": "done"}), 409, "funds-remaining")
+    assert not problem["detail"][0].islower() and problem["detail"].endswith(".")  # a sentence
     page = api.client.get(problem["type"])
     assert page.status_code == 200 and problem["title"] in page.text.replace("&#x27;", "'")
 

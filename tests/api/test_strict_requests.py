@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from api.errors import as_sentence
 from api.fielderrors import describe, sentence
 from tests.api.conftest import Api, Prepared, problem_of
 from tests.api.routes import ROUTES, Route
@@ -128,3 +129,9 @@ def test_the_detail_counts_the_other_problems() -> None:
     assert describe([one]) == "The body field a is required."
     assert describe([one, one]) == "The body field a is required. 1 more problem is listed in errors."
     assert describe([]) == "The request is not valid."
+
+
+def test_terse_details_become_sentences() -> None:
+    assert as_sentence("spend of 9.00 exceeds available 5.00") == "Spend of 9.00 exceeds available 5.00."
+    assert as_sentence("Already a sentence.") == "Already a sentence."
+    assert as_sentence("") == ""
