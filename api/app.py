@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import errors
+from api import docs, errors, openapi, pages, problems
 from api.routers import (
     allocation,
     analytics,
@@ -61,7 +61,7 @@ Every request carries `Authorization: Bearer <api key>` (made with `ledger keys 
 Money is a JSON string with at most two decimals (`"300.00"`), never a JSON number;
 dates are `YYYY-MM-DD`, times ISO 8601 with an offset. Errors are RFC 9457
 `application/problem+json`; a 409's `type` names the business rule that refused
-(for example `https://ledger.invalid/problems/insufficient-funds`).
+(for example `/problems/insufficient-funds`, a page of this ledger that explains the rule).
 """
 #: headers a browser client may send, and read back, across origins (when CORS is on)
 CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "Idempotency-Key"]
@@ -101,6 +101,8 @@ def create_app(
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by api.docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.owns_service = service is None
@@ -126,7 +128,15 @@ def create_app(
         if isinstance(route, APIRoute)
     ]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    _pages(app)
     return app
+
+
+def _pages(app: FastAPI) -> None:
+    """The pages for people: the landing page, the problem pages, and the offline docs."""
+    app.include_router(pages.router)
+    app.include_router(problems.router)
+    docs.install(app)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -138,5 +148,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 content = answer.get("content", {})
                 if status[0] in "45" and "application/json" in content:
                     content[errors.PROBLEM_JSON] = content.pop("application/json")
+        openapi.polish(schema)
         app.openapi_schema = schema
     return app.openapi_schema

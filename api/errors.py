@@ -1,12 +1,14 @@
 """The one place where errors become answers: RFC 9457 `application/problem+json`.
 
 The ledger's error hierarchy maps by family (`NotFound` 404, `InvalidInput` 422,
-`Forbidden` 403, `RuleBroken` 409) and every problem's `type` ends in the rule's
-slug, e.g. `https://ledger.invalid/problems/insufficient-funds`; its `title` is
-the docstring of the class that defines the rule, so one type has one title.
-FastAPI's and Starlette's own errors (unknown route, wrong method, invalid or
-malformed input, oversized body) get the same shape, and anything unexpected is
-a bare 500 that names no exception, stack or SQL: those go to the log only.
+`Forbidden` 403, `RuleBroken` 409) and every problem's `type` is a page of this
+ledger named after the rule, e.g. `http://host/problems/insufficient-funds`
+(`api.problems` serves it), so a person who follows the link reads what the rule
+is; its `title` is the docstring of the class that defines the rule, so one type
+has one title. FastAPI's and Starlette's own errors (unknown route, wrong method,
+invalid or malformed input, a body that is not JSON, an oversized body) get the
+same shape, and anything unexpected is a bare 500 that names no exception, stack
+or SQL: those go to the log only.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
 from ledger import errors
 
-PROBLEM_BASE = "https://ledger.invalid/problems/"
+PROBLEMS_PATH = "/problems/"
 PROBLEM_JSON = "application/problem+json"
 STATUS_BY_FAMILY: dict[type[errors.LedgerError], int] = {
     errors.NotFound: 404,
@@ -42,14 +45,56 @@ class NotAuthenticated(Exception):
 
 class PayloadTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request bodies are limited to {limit} bytes")
+        super().__init__(413, f"Request bodies are limited to {limit} bytes.")
+
+
+class UnsupportedMediaType(HTTPException):
+    """A request body that is not JSON, such as a form (curl's default for `-d`)."""
+
+    def __init__(self, content_type: str) -> None:
+        sent = f"as {content_type}" if content_type else "without a Content-Type"
+        super().__init__(415, f"The body was sent {sent}; send JSON with Content-Type: application/json.")
+
+
+class UnknownQueryParameter(errors.InvalidInput):
+    """Every query parameter is one the route takes."""
+
+    rule = "unknown-query-parameter"
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        takes = f"it takes {', '.join(known)}" if known else "it takes none"
+        names = " and ".join(repr(u) for u in unknown)
+        noun = "parameter" if len(unknown) == 1 else "parameters"
+        super().__init__(f"The query {noun} {names} is not one this route knows; {takes}.")
+        self.unknown = unknown
+
+
+#: problems raised by the HTTP layer rather than the ledger: slug -> (status, title)
+HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
+    "unauthenticated": (401, "An API key is required."),
+    "method-not-allowed": (405, "The resource does not answer this method."),
+    "payload-too-large": (413, "The request body is too large."),
+    "unsupported-media-type": (415, "Request bodies are JSON."),
+    "internal-error": (500, "Internal error."),
+}
+SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
+
+
+def problem_type(base_url: str, slug: str) -> str:
+    """The problem `type`: this ledger's page about the rule, so the URI resolves."""
+    return base_url.rstrip("/") + PROBLEMS_PATH + slug
 
 
 def problem(
-    status: int, slug: str, title: str, detail: str, instance: str | None = None, **extra: Any
+    base_url: str, status: int, slug: str, title: str, detail: str, instance: str | None = None, **extra: Any
 ) -> JSONResponse:
     body = Problem(
-        type=PROBLEM_BASE + slug, title=title, status=status, detail=detail, instance=instance, **extra
+        type=problem_type(base_url, slug),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        **extra,
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(
@@ -63,45 +108,57 @@ def rule_title(kind: type[errors.LedgerError]) -> str:
     return " ".join((owner.__doc__ or kind.title).split())
 
 
-#: Starlette's own HTTP errors: slug and title
-HTTP_PROBLEMS = {
-    404: ("not-found", rule_title(errors.NotFound)),
-    405: ("method-not-allowed", "The resource does not answer this method."),
-    413: ("payload-too-large", "The request body is too large."),
-}
+def status_of(kind: type[errors.LedgerError]) -> int | None:
+    return next((s for family, s in STATUS_BY_FAMILY.items() if issubclass(kind, family)), None)
 
 
-def _ledger_error(exc: errors.LedgerError, instance: str) -> JSONResponse:
-    status = next((s for family, s in STATUS_BY_FAMILY.items() if isinstance(exc, family)), None)
+def _ledger_error(exc: errors.LedgerError, request: Request) -> JSONResponse:
+    status = status_of(type(exc))
     if status is None:
         log.error("unmapped ledger error %r", exc)
-        return _internal(instance)
-    return problem(status, exc.rule, rule_title(type(exc)), exc.detail, instance)
+        return _internal(request)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, UnknownQueryParameter):
+        extra["errors"] = [
+            {"loc": ["query", name], "msg": "this route takes no such parameter", "type": "extra_forbidden"}
+            for name in exc.unknown
+        ]
+    title, detail = rule_title(type(exc)), as_sentence(exc.detail)
+    return problem(str(request.base_url), status, exc.rule, title, detail, request.url.path, **extra)
 
 
-def _validation(exc: RequestValidationError, instance: str) -> JSONResponse:
-    failing = [
-        {"loc": [p if isinstance(p, int) else str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
-        for e in exc.errors()
-    ]
-    names = ", ".join(".".join(str(p) for p in f["loc"]) for f in failing)
-    malformed = any(f["type"] == "json_invalid" for f in failing)
-    detail = "the body is not valid JSON" if malformed else f"invalid {names}"
-    return _invalid(detail, instance, failing)
+def as_sentence(text: str) -> str:
+    """The domain's terse details ('spend of 9.00 exceeds ...') as a sentence: capital, full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
-def _invalid(detail: str, instance: str, failing: list[dict[str, Any]]) -> JSONResponse:
+def _validation(exc: RequestValidationError, request: Request) -> JSONResponse:
+    failing = field_errors(exc.errors())
+    return _invalid(describe(failing), request, failing)
+
+
+def _invalid(detail: str, request: Request, failing: list[dict[str, Any]]) -> JSONResponse:
     title = rule_title(errors.InvalidInput)
-    return problem(422, errors.InvalidInput.rule, title, detail, instance, errors=failing)
+    base, path = str(request.base_url), request.url.path
+    return problem(base, 422, errors.InvalidInput.rule, title, detail, path, errors=failing)
 
 
-def _http(exc: HTTPException, instance: str) -> JSONResponse:
+def _http(exc: HTTPException, request: Request) -> JSONResponse:
     status = exc.status_code
     if status == 400:  # FastAPI's "error parsing the body": a body that is not UTF-8 JSON
         failing = [{"loc": ["body"], "msg": "the body is not UTF-8 JSON", "type": "json_invalid"}]
-        return _invalid("the body is not valid JSON", instance, failing)
-    slug, title = HTTP_PROBLEMS.get(status, (f"http-{status}", _phrase(status)))
-    response = problem(status, slug, title, str(exc.detail), instance)
+        return _invalid("The body is not valid JSON.", request, failing)
+    if status == 404:
+        slug, title = errors.NotFound.rule, rule_title(errors.NotFound)
+    else:
+        slug = SLUG_BY_STATUS.get(status, f"http-{status}")
+        title = HTTP_PROBLEMS[slug][1] if slug in HTTP_PROBLEMS else _phrase(status)
+    detail = str(exc.detail) if status != 404 else "There is nothing at this address."
+    response = problem(str(request.base_url), status, slug, title, detail, request.url.path)
     response.headers.update(exc.headers or {})
     return response
 
@@ -113,10 +170,10 @@ def _phrase(status: int) -> str:
         return "Error"
 
 
-def _internal(instance: str) -> JSONResponse:
-    return problem(
-        500, "internal-error", "Internal error", "the server failed; the error is logged", instance
-    )
+def _internal(request: Request) -> JSONResponse:
+    title = HTTP_PROBLEMS["internal-error"][1]
+    detail = "The server failed; the error is logged."
+    return problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
 
 
 def allowed_methods(request: Request) -> str:
@@ -128,20 +185,20 @@ def allowed_methods(request: Request) -> str:
 
 async def handle(request: Request, exc: Exception) -> JSONResponse:
     """Every error handler of the app, in one function."""
-    instance = request.url.path
     if isinstance(exc, errors.LedgerError):
-        return _ledger_error(exc, instance)
+        return _ledger_error(exc, request)
     if isinstance(exc, RequestValidationError):
-        return _validation(exc, instance)
+        return _validation(exc, request)
     if isinstance(exc, NotAuthenticated):
-        return problem(401, "unauthenticated", "An API key is required.", str(exc), instance)
+        title = HTTP_PROBLEMS["unauthenticated"][1]
+        return problem(str(request.base_url), 401, "unauthenticated", title, str(exc), request.url.path)
     if isinstance(exc, HTTPException):
-        response = _http(exc, instance)
+        response = _http(exc, request)
         if exc.status_code == 405:  # Starlette names only the first route's methods
             response.headers["Allow"] = allowed_methods(request)
         return response
-    log.error("unexpected error on %s %s", request.method, instance, exc_info=exc)
-    return _internal(instance)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _internal(request)
 
 
 def install(app: FastAPI) -> None:
@@ -149,9 +206,14 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, handle)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route documents (served as application/problem+json, see api.app)."""
-    return {s: {"model": Problem, "description": http.HTTPStatus(s).phrase} for s in statuses}
+def json_only(request: Request) -> None:
+    """A request that carries a body sends it as JSON, and says so in its Content-Type."""
+    headers = request.headers
+    has_body = headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in headers
+    content_type = headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if has_body and media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(media)
 
 
 class BodyLimit:
@@ -166,8 +228,12 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limit:
-            slug, title = HTTP_PROBLEMS[413]
-            response = problem(413, slug, title, str(PayloadTooLarge(self.limit).detail), scope.get("path"))
+            request = Request(scope)
+            title = HTTP_PROBLEMS["payload-too-large"][1]
+            detail = str(PayloadTooLarge(self.limit).detail)
+            response = problem(
+                str(request.base_url), 413, "payload-too-large", title, detail, request.url.path
+            )
             return await response(scope, receive, send)
         seen = 0
 

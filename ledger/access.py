@@ -3,62 +3,134 @@
 One table for the whole ledger, checked by the application service, so the API,
 the command line and any future client are held to the same rules. Brokers act
 only on budgets of their own organisation, families only on their own budgets.
+
+Actions are a `StrEnum`: a member *is* its string, so callers that still pass
+`"open"` keep working while new code names `Action.OPEN` and a typo fails at
+import time. The refusal message is a sentence a caseworker can read aloud.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.vocabulary import Role
 from ledger.errors import Forbidden
 
-CW, BROKER, FAMILY, AUDITOR, COMMISSIONER, ADMIN = (
-    "caseworker",
-    "broker",
-    "family",
-    "auditor",
-    "commissioner",
-    "admin",
-)
 
-PERMISSIONS: dict[str, frozenset[str]] = {
+class Action(StrEnum):
+    """Everything a key may be allowed to do; the value is the phrase used in refusals."""
+
+    OPEN = "open"
+    LIST = "list"
+    READ = "read"
+    ALLOCATE = "allocate"
+    INSTALMENTS = "instalments"
+    SPEND = "spend"
+    SUBMIT_RETURN = "submit_return"
+    DECIDE_RETURN = "decide_return"
+    RECOVER = "recover"
+    TRIAL = "trial"
+    TRIAL_SPEND = "trial_spend"
+    RAISE_DISPUTE = "raise_dispute"
+    RESOLVE_DISPUTE = "resolve_dispute"
+    REVIEW = "review"
+    STATUS = "status"
+    HISTORY = "history"
+    STATE_AS_OF = "state_as_of"
+    VERIFY = "verify"
+    RAS = "ras"
+    ASSESS = "assess"
+    ANALYTICS_SPENDING = "analytics_spending"
+    ANALYTICS_PORTFOLIO = "analytics_portfolio"
+    ANALYTICS_MONITORING = "analytics_monitoring"
+    ENVELOPES = "envelopes"
+    KEYS = "keys"
+
+
+CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
+AUDITOR, COMMISSIONER, ADMIN = Role.AUDITOR, Role.COMMISSIONER, Role.ADMIN
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
     action: frozenset(roles)
     for action, roles in {
-        "open": {CW},
-        "list": {CW, AUDITOR, BROKER},
-        "read": {CW, AUDITOR, BROKER, FAMILY},
-        "allocate": {CW},
-        "instalments": {CW},
-        "spend": {CW, BROKER},
-        "submit_return": {CW, BROKER, FAMILY},
-        "decide_return": {CW},
-        "recover": {CW},
-        "trial": {CW},
-        "trial_spend": {CW, BROKER},
-        "raise_dispute": {CW, FAMILY},
-        "resolve_dispute": {CW},
-        "review": {CW},
-        "status": {CW},
-        "history": {CW, AUDITOR, FAMILY},
-        "state_as_of": {CW, AUDITOR},
-        "verify": {AUDITOR},
-        "ras": {CW, AUDITOR},
-        "assess": {CW},
-        "analytics_spending": {COMMISSIONER, AUDITOR},
-        "analytics_portfolio": {COMMISSIONER, AUDITOR},
-        "analytics_monitoring": {COMMISSIONER, CW},
-        "envelopes": {COMMISSIONER, ADMIN},
-        "keys": {ADMIN},
+        Action.OPEN: {CW},
+        Action.LIST: {CW, AUDITOR, BROKER, FAMILY},
+        Action.READ: {CW, AUDITOR, BROKER, FAMILY},
+        Action.ALLOCATE: {CW},
+        Action.INSTALMENTS: {CW},
+        Action.SPEND: {CW, BROKER},
+        Action.SUBMIT_RETURN: {CW, BROKER, FAMILY},
+        Action.DECIDE_RETURN: {CW},
+        Action.RECOVER: {CW},
+        Action.TRIAL: {CW},
+        Action.TRIAL_SPEND: {CW, BROKER},
+        Action.RAISE_DISPUTE: {CW, FAMILY},
+        Action.RESOLVE_DISPUTE: {CW},
+        Action.REVIEW: {CW},
+        Action.STATUS: {CW},
+        Action.HISTORY: {CW, AUDITOR, FAMILY},
+        Action.STATE_AS_OF: {CW, AUDITOR},
+        Action.VERIFY: {AUDITOR},
+        Action.RAS: {CW, AUDITOR},
+        Action.ASSESS: {CW},
+        Action.ANALYTICS_SPENDING: {COMMISSIONER, AUDITOR},
+        Action.ANALYTICS_PORTFOLIO: {COMMISSIONER, AUDITOR},
+        Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
+        Action.ENVELOPES: {COMMISSIONER, ADMIN},
+        Action.KEYS: {ADMIN},
     }.items()
 }
+
+#: what each action is, as the end of "An auditor key may not ..."
+DOING: dict[Action, str] = {
+    Action.OPEN: "open budgets",
+    Action.LIST: "list budgets",
+    Action.READ: "read budgets",
+    Action.ALLOCATE: "decide or revise allocations",
+    Action.INSTALMENTS: "schedule, release or cancel instalments",
+    Action.SPEND: "record or reverse spends",
+    Action.SUBMIT_RETURN: "submit monitoring returns",
+    Action.DECIDE_RETURN: "accept or query monitoring returns",
+    Action.RECOVER: "recover surplus funds",
+    Action.TRIAL: "start or conclude trials",
+    Action.TRIAL_SPEND: "record trial spends",
+    Action.RAISE_DISPUTE: "raise disputes",
+    Action.RESOLVE_DISPUTE: "resolve disputes",
+    Action.REVIEW: "record reviews",
+    Action.STATUS: "suspend, resume or close budgets",
+    Action.HISTORY: "read a budget's history",
+    Action.STATE_AS_OF: "read a budget as it stood in the past",
+    Action.VERIFY: "verify a budget's hash chain",
+    Action.RAS: "read RAS schemes",
+    Action.ASSESS: "run RAS assessments",
+    Action.ANALYTICS_SPENDING: "read spending analytics",
+    Action.ANALYTICS_PORTFOLIO: "read the portfolio",
+    Action.ANALYTICS_MONITORING: "read monitoring analytics",
+    Action.ENVELOPES: "set funding envelopes",
+    Action.KEYS: "manage API keys",
+}
+
+
+def role_key(role: str) -> str:
+    """'An admin key', 'A family key': the caller as a sentence's subject."""
+    article = "An" if role[:1] in "aeiou" else "A"
+    return f"{article} {role} key"
 
 
 def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
     """Raise `Forbidden` unless `actor` may do `action` (on `budget`, if given)."""
+    action = Action(action)
     if actor.role not in PERMISSIONS[action]:
-        raise Forbidden(f"a {actor.role} may not {action.replace('_', ' ')}")
+        raise Forbidden(f"{role_key(actor.role)} may not {DOING[action]}.")
     if budget is not None and not in_scope(actor, budget):
-        raise Forbidden(f"budget {budget.reference} is outside this {actor.role}'s scope")
+        raise Forbidden(out_of_scope(actor, budget.reference))
+
+
+def out_of_scope(actor: Actor, what: object) -> str:
+    """The refusal for a budget the caller's organisation or family does not hold."""
+    return f"Budget {what} is outside what this {actor.role} key may see."
 
 
 def is_scoped(actor: Actor) -> bool:

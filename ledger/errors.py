@@ -43,32 +43,32 @@ class SchemeNotFound(NotFound):
 
 # --- 422 -----------------------------------------------------------------
 class InvalidInput(LedgerError):
-    """The command is malformed, whatever the state of the budget."""
+    """The request is not valid, whatever the state of the budget."""
 
     rule = "invalid-input"
     title = "Invalid input"
 
 
 class InvalidAmount(InvalidInput):
-    """Amounts are exact GBP decimals with at most two places, within range."""
+    """Amounts are exact pounds and pence (at most two decimals), within range."""
 
     rule = "invalid-amount"
 
 
 class InvalidPeriod(InvalidInput):
-    """A period ends after it starts."""
+    """A period must end after it starts."""
 
     rule = "invalid-period"
 
 
 class InvalidAnswers(InvalidInput):
-    """RAS answers name the scheme's questions and one of each question's options."""
+    """RAS answers must name the scheme's questions, each with one of its options."""
 
     rule = "invalid-ras-answers"
 
 
 class InvalidChoice(InvalidInput):
-    """A category, stream, management option or outcome is one of the design's words."""
+    """A category, funding stream, management option or outcome must be one of the listed words."""
 
     rule = "invalid-choice"
 
@@ -156,7 +156,7 @@ class InsufficientFunds(RuleBroken):
 
 
 class ServiceDateOutsidePeriod(RuleBroken):
-    """A spend's service date lies within the budget's period."""
+    """A spend's service date must fall within the budget's period."""
 
     rule = "service-date-outside-period"
 
@@ -186,7 +186,7 @@ class ReturnAlreadyDecided(RuleBroken):
 
 
 class TrialNotOpen(RuleBroken):
-    """Trial spends and conclusions need an open trial."""
+    """Trial spends and conclusions need a trial that is still open."""
 
     rule = "trial-not-open"
 
@@ -204,7 +204,7 @@ class DisputeNotOpen(RuleBroken):
 
 
 class InvalidStatusTransition(RuleBroken):
-    """Suspend an active budget, resume a suspended one."""
+    """Only an active budget can be suspended, and only a suspended one resumed."""
 
     rule = "invalid-status-transition"
 

@@ -4,35 +4,48 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.deps import BudgetId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import Done
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DoneAnswer
 from api.schemas.commands import AllocationIn, RevisionIn, by_stream
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}/allocation",
     tags=["allocation"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Allocator = Annotated[Actor, allowed("allocate")]
+Allocator = Annotated[Actor, allowed(Action.ALLOCATE)]
 
 
-@router.post("")
-def decide_allocation(budget_id: BudgetId, body: AllocationIn, actor: Allocator, service: ServiceDep) -> Done:
+@router.post(
+    "",
+    responses=conflicts(errors.AllocationAlreadyDecided, errors.VarianceReasonRequired, errors.BudgetClosed),
+)
+def decide_allocation(
+    budget_id: BudgetId, body: AllocationIn, actor: Allocator, service: ServiceDep
+) -> DoneAnswer:
     """Decide the allocation once (caseworker); a total unlike the RAS indicative amount needs a reason."""
     ras = (body.ras.scheme, dict(body.ras.answers), body.ras.version) if body.ras else None
     amounts = by_stream(body.amounts)
     outcome = service.decide_allocation(actor, budget_id, amounts, body.rationale, ras, body.variance_reason)
-    return Done.of(outcome.budget)
+    return DoneAnswer.of(outcome.budget)
 
 
-@router.post("/revisions")
-def revise_allocation(budget_id: BudgetId, body: RevisionIn, actor: Allocator, service: ServiceDep) -> Done:
+@router.post(
+    "/revisions",
+    responses=conflicts(
+        errors.RevisionBelowReleased, errors.AllocationNotDecided, errors.ScheduleExceedsAllocation
+    ),
+)
+def revise_allocation(
+    budget_id: BudgetId, body: RevisionIn, actor: Allocator, service: ServiceDep
+) -> DoneAnswer:
     """Revise the allocation (caseworker), never below what is released; may name the dispute behind it."""
     outcome = service.revise_allocation(
         actor, budget_id, by_stream(body.amounts), body.reason, body.dispute_id
     )
-    return Done.of(outcome.budget)
+    return DoneAnswer.of(outcome.budget)

@@ -9,22 +9,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.deps import ServiceDep, allowed
-from api.errors import problem_responses
+from api.openapi import problem_responses
 from api.readside import ReadSideDep, mark_freshness
+from api.routers import v1_router
 from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, wire
 from api.schemas.types import Day
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.errors import InvalidInput
 from ledger.projections.csvout import rows_csv, spending_csv
 
-router = APIRouter(prefix="/analytics", tags=["analytics"])
+router = v1_router(prefix="/analytics", tags=["analytics"])
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "as CSV"}
-SpendingReader = Annotated[Actor, allowed("analytics_spending")]
-PortfolioReader = Annotated[Actor, allowed("analytics_portfolio")]
-MonitoringReader = Annotated[Actor, allowed("analytics_monitoring")]
+SpendingReader = Annotated[Actor, allowed(Action.ANALYTICS_SPENDING)]
+PortfolioReader = Annotated[Actor, allowed(Action.ANALYTICS_PORTFOLIO)]
+MonitoringReader = Annotated[Actor, allowed(Action.ANALYTICS_MONITORING)]
 
 
 def wants_csv(request: Request) -> bool:
@@ -42,8 +44,13 @@ def parse_group_by(text: str) -> list[str]:
     return keys
 
 
-@router.get("/spending", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
-def spending(
+@router.get(
+    "/spending",
+    response_model=SpendingOut,
+    response_model_exclude_unset=True,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500)},
+)
+def spending_analytics(
     request: Request,
     response: Response,
     actor: SpendingReader,
@@ -64,8 +71,10 @@ def spending(
     return SpendingOut.model_validate({"group_by": keys, **wire(result)})
 
 
-@router.get("/portfolio", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
-def portfolio(
+@router.get(
+    "/portfolio", response_model=PortfolioOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+)
+def portfolio_analytics(
     request: Request,
     response: Response,
     actor: PortfolioReader,
@@ -86,8 +95,10 @@ def portfolio(
     return PortfolioOut.model_validate(wire(result))
 
 
-@router.get("/monitoring", responses={200: CSV, **problem_responses(401, 403, 422, 500)})
-def monitoring(
+@router.get(
+    "/monitoring", response_model=MonitoringOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+)
+def monitoring_analytics(
     request: Request,
     response: Response,
     actor: MonitoringReader,

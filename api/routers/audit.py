@@ -4,34 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import BudgetId, ServiceDep, allowed
-from api.errors import problem_responses
+from api.openapi import problem_responses
+from api.routers import v1_router
 from api.schemas.audit import EventOut, HistoryOut, VerificationOut
 from api.schemas.budget import BudgetOut
 from api.schemas.types import Instant
 from ledger import audit, errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}", tags=["audit"], responses=problem_responses(401, 403, 404, 422, 500)
 )
-HistoryReader = Annotated[Actor, allowed("history")]
-StateReader = Annotated[Actor, allowed("state_as_of")]
-Verifier = Annotated[Actor, allowed("verify")]
+HistoryReader = Annotated[Actor, allowed(Action.HISTORY)]
+StateReader = Annotated[Actor, allowed(Action.STATE_AS_OF)]
+Verifier = Annotated[Actor, allowed(Action.VERIFY)]
 AsOf = Annotated[Instant | None, Query(description="ISO 8601 time with offset, e.g. 2026-05-01T12:00:00Z")]
 
 
 @router.get("/history")
-def history(budget_id: BudgetId, actor: HistoryReader, service: ServiceDep, as_of: AsOf = None) -> HistoryOut:
+def read_history(
+    budget_id: BudgetId, actor: HistoryReader, service: ServiceDep, as_of: AsOf = None
+) -> HistoryOut:
     """The budget's events in order, with actor, time, data and chain hashes (auditor, caseworker, family)."""
     events = audit.history(service, actor, budget_id, as_of)
     return HistoryOut(events=[EventOut.model_validate(audit.describe(e)) for e in events])
 
 
 @router.get("/state")
-def state(
+def read_state_as_of(
     budget_id: BudgetId,
     actor: StateReader,
     service: ServiceDep,
@@ -46,6 +50,6 @@ def state(
 
 
 @router.get("/verification")
-def verification(budget_id: BudgetId, actor: Verifier, service: ServiceDep) -> VerificationOut:
+def verify_chain(budget_id: BudgetId, actor: Verifier, service: ServiceDep) -> VerificationOut:
     """Recompute the hash chain: ok, or the first version that fails (auditor)."""
     return VerificationOut.model_validate(vars(audit.verify(service, actor, budget_id)))

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api.deps import BudgetId, ServiceDep, allowed
-from api.errors import problem_responses
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
 from api.schemas.budget import BudgetOut, OpenBudgetIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(prefix="/budgets", tags=["budgets"])
-Opener = Annotated[Actor, allowed("open")]
-Reader = Annotated[Actor, allowed("read")]
+router = v1_router(prefix="/budgets", tags=["budgets"])
+Opener = Annotated[Actor, allowed(Action.OPEN)]
+Reader = Annotated[Actor, allowed(Action.READ)]
 
 
-@router.post("", status_code=201, responses=problem_responses(401, 403, 409, 413, 422, 500))
+@router.post(
+    "",
+    status_code=201,
+    responses={**problem_responses(401, 403, 409, 413, 415, 422, 500), **conflicts(errors.ReferenceTaken)},
+)
 def open_budget(body: OpenBudgetIn, actor: Opener, service: ServiceDep, response: Response) -> BudgetOut:
     """Open a budget for one family, child and period (caseworker); the reference must be unused."""
     outcome = service.open_budget(actor, **dict(body))

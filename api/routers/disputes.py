@@ -4,34 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import DisputeRaised, Done
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DisputeRaisedAnswer, DoneAnswer
 from api.schemas.commands import DisputeIn, ResolutionIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}/disputes",
     tags=["disputes"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Raiser = Annotated[Actor, allowed("raise_dispute")]
-Resolver = Annotated[Actor, allowed("resolve_dispute")]
+Raiser = Annotated[Actor, allowed(Action.RAISE_DISPUTE)]
+Resolver = Annotated[Actor, allowed(Action.RESOLVE_DISPUTE)]
 
 
-@router.post("", status_code=201)
-def raise_dispute(budget_id: BudgetId, body: DisputeIn, actor: Raiser, service: ServiceDep) -> DisputeRaised:
+@router.post("", status_code=201, responses=conflicts(errors.ConcurrentUpdate))
+def raise_dispute(
+    budget_id: BudgetId, body: DisputeIn, actor: Raiser, service: ServiceDep
+) -> DisputeRaisedAnswer:
     """Dispute the allocation, a spend, an instalment or a return (family in scope, caseworker)."""
     outcome = service.raise_dispute(actor, budget_id, body.subject, body.grounds, body.subject_ref)
-    return DisputeRaised.of(outcome.budget, dispute_id=outcome.result)
+    return DisputeRaisedAnswer.of(outcome.budget, dispute_id=outcome.result)
 
 
-@router.post("/{dispute_id}/resolution")
+@router.post("/{dispute_id}/resolution", responses=conflicts(errors.DisputeNotOpen))
 def resolve_dispute(
     budget_id: BudgetId, dispute_id: ItemId, body: ResolutionIn, actor: Resolver, service: ServiceDep
-) -> Done:
+) -> DoneAnswer:
     """Resolve an open dispute (caseworker); a money change follows as its own command naming the dispute."""
     outcome = service.resolve_dispute(actor, budget_id, dispute_id, body.outcome, body.resolution)
-    return Done.of(outcome.budget)
+    return DoneAnswer.of(outcome.budget)

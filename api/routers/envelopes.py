@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CurrentActor, ServiceDep, allowed
-from api.errors import problem_responses
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
 from api.schemas.analytics import EnvelopeIn, EnvelopeOut, EnvelopesOut, wire
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.envelopes import list_envelopes, set_envelope
 
-router = APIRouter(prefix="/envelopes", tags=["analytics"])
-Setter = Annotated[Actor, allowed("envelopes")]
+router = v1_router(prefix="/envelopes", tags=["analytics"])
+Setter = Annotated[Actor, allowed(Action.ENVELOPES)]
 
 
 def out(envelope: object) -> EnvelopeOut:
     return EnvelopeOut.model_validate(wire(dict(vars(envelope))))
 
 
-@router.post("", status_code=201, responses=problem_responses(401, 403, 409, 413, 422, 500))
+@router.post(
+    "",
+    status_code=201,
+    responses={**problem_responses(401, 403, 409, 413, 415, 422, 500), **conflicts(errors.ConcurrentUpdate)},
+)
 def set_funding_envelope(body: EnvelopeIn, actor: Setter, service: ServiceDep) -> EnvelopeOut:
     """Set a stream's envelope for a financial year (commissioner, admin); a later one supersedes it."""
     outcome = set_envelope(service, actor, body.stream, body.year, body.amount, body.reason)
@@ -28,7 +35,7 @@ def set_funding_envelope(body: EnvelopeIn, actor: Setter, service: ServiceDep) -
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 500))
-def funding_envelopes(
+def list_funding_envelopes(
     actor: CurrentActor,
     service: ServiceDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,

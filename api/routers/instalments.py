@@ -4,41 +4,53 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from api.deps import BudgetId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import Done, InstalmentScheduled
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DoneAnswer, InstalmentScheduledAnswer
 from api.schemas.commands import InstalmentIn, ReasonIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}/instalments",
     tags=["instalments"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Scheduler = Annotated[Actor, allowed("instalments")]
+Scheduler = Annotated[Actor, allowed(Action.INSTALMENTS)]
 Number = Annotated[int, Path(ge=1, le=1_000_000, description="the instalment's number, from 1")]
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses=conflicts(errors.ScheduleExceedsAllocation, errors.AllocationNotDecided, errors.BudgetClosed),
+)
 def schedule_instalment(
     budget_id: BudgetId, body: InstalmentIn, actor: Scheduler, service: ServiceDep
-) -> InstalmentScheduled:
+) -> InstalmentScheduledAnswer:
     """Schedule an instalment (caseworker); scheduled instalments never add up to more than the allocation."""
     outcome = service.schedule_instalment(actor, budget_id, body.amount, body.due_on, body.gated)
-    return InstalmentScheduled.of(outcome.budget, number=outcome.result)
+    return InstalmentScheduledAnswer.of(outcome.budget, number=outcome.result)
 
 
-@router.post("/{number}/release")
-def release_instalment(budget_id: BudgetId, number: Number, actor: Scheduler, service: ServiceDep) -> Done:
+@router.post(
+    "/{number}/release",
+    responses=conflicts(errors.InstalmentGated, errors.InstalmentNotPending, errors.BudgetNotActive),
+)
+def release_instalment(
+    budget_id: BudgetId, number: Number, actor: Scheduler, service: ServiceDep
+) -> DoneAnswer:
     """Release an instalment (caseworker); a gated one waits for a fresh accepted monitoring return."""
-    return Done.of(service.release_instalment(actor, budget_id, number).budget)
+    return DoneAnswer.of(service.release_instalment(actor, budget_id, number).budget)
 
 
-@router.post("/{number}/cancellation")
+@router.post("/{number}/cancellation", responses=conflicts(errors.InstalmentNotPending, errors.BudgetClosed))
 def cancel_instalment(
     budget_id: BudgetId, number: Number, body: ReasonIn, actor: Scheduler, service: ServiceDep
-) -> Done:
+) -> DoneAnswer:
     """Cancel an instalment that is not yet released (caseworker), with a reason."""
-    return Done.of(service.cancel_instalment(actor, budget_id, number, body.reason).budget)
+    return DoneAnswer.of(service.cancel_instalment(actor, budget_id, number, body.reason).budget)

@@ -4,43 +4,44 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import Done, ReturnSubmitted
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DoneAnswer, ReturnSubmittedAnswer
 from api.schemas.commands import ReasonIn, ReturnIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}/monitoring-returns",
     tags=["monitoring"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Submitter = Annotated[Actor, allowed("submit_return")]
-Decider = Annotated[Actor, allowed("decide_return")]
+Submitter = Annotated[Actor, allowed(Action.SUBMIT_RETURN)]
+Decider = Annotated[Actor, allowed(Action.DECIDE_RETURN)]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=conflicts(errors.BudgetClosed))
 def submit_return(
     budget_id: BudgetId, body: ReturnIn, actor: Submitter, service: ServiceDep
-) -> ReturnSubmitted:
+) -> ReturnSubmittedAnswer:
     """Submit a monitoring return (family or broker in scope, caseworker)."""
     outcome = service.submit_return(
         actor, budget_id, body.period_start, body.period_end, body.declared_spent, body.notes
     )
-    return ReturnSubmitted.of(outcome.budget, return_id=outcome.result)
+    return ReturnSubmittedAnswer.of(outcome.budget, return_id=outcome.result)
 
 
-@router.post("/{return_id}/acceptance")
-def accept_return(budget_id: BudgetId, return_id: ItemId, actor: Decider, service: ServiceDep) -> Done:
+@router.post("/{return_id}/acceptance", responses=conflicts(errors.ReturnAlreadyDecided))
+def accept_return(budget_id: BudgetId, return_id: ItemId, actor: Decider, service: ServiceDep) -> DoneAnswer:
     """Accept a submitted return (caseworker): it opens the gate of the next gated instalment."""
-    return Done.of(service.accept_return(actor, budget_id, return_id).budget)
+    return DoneAnswer.of(service.accept_return(actor, budget_id, return_id).budget)
 
 
-@router.post("/{return_id}/query")
+@router.post("/{return_id}/query", responses=conflicts(errors.ReturnAlreadyDecided))
 def query_return(
     budget_id: BudgetId, return_id: ItemId, body: ReasonIn, actor: Decider, service: ServiceDep
-) -> Done:
+) -> DoneAnswer:
     """Query a submitted return with a reason (caseworker); the family answers with a new return."""
-    return Done.of(service.query_return(actor, budget_id, return_id, body.reason).budget)
+    return DoneAnswer.of(service.query_return(actor, budget_id, return_id, body.reason).budget)

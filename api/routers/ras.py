@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from api.deps import allowed
-from api.errors import problem_responses
+from api.openapi import problem_responses
+from api.routers import v1_router
 from api.schemas.ras import AssessmentIn, AssessmentOut, SchemeOut, SchemesOut
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.ras import PUBLISHED, assess, get_scheme
 
-router = APIRouter(prefix="/ras", tags=["ras"], responses=problem_responses(401, 403, 422, 500))
-Reader = Annotated[Actor, allowed("ras")]
-Assessor = Annotated[Actor, allowed("assess")]
+router = v1_router(prefix="/ras", tags=["ras"], responses=problem_responses(401, 403, 422, 500))
+Reader = Annotated[Actor, allowed(Action.RAS)]
+Assessor = Annotated[Actor, allowed(Action.ASSESS)]
 
 
 @router.get("/schemes")
@@ -33,7 +35,7 @@ def read_scheme(
     return SchemeOut.of(get_scheme(scheme, version))
 
 
-@router.post("/assessments", responses=problem_responses(404, 413))
+@router.post("/assessments", responses=problem_responses(404, 413, 415))
 def assess_answers(body: AssessmentIn, actor: Assessor) -> AssessmentOut:
     """Score answers against a scheme: points, indicative amount and the working; records nothing."""
     assessment = assess(get_scheme(body.scheme, body.version), dict(body.answers))

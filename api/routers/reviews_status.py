@@ -4,43 +4,44 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.deps import BudgetId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import Done
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DoneAnswer
 from api.schemas.commands import ReasonIn, ReviewIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}",
     tags=["reviews and status"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Reviewer = Annotated[Actor, allowed("review")]
-Caseworker = Annotated[Actor, allowed("status")]
+Reviewer = Annotated[Actor, allowed(Action.REVIEW)]
+Caseworker = Annotated[Actor, allowed(Action.STATUS)]
 
 
-@router.post("/reviews")
-def review(budget_id: BudgetId, body: ReviewIn, actor: Reviewer, service: ServiceDep) -> Done:
+@router.post("/reviews", responses=conflicts(errors.BudgetClosed))
+def record_review(budget_id: BudgetId, body: ReviewIn, actor: Reviewer, service: ServiceDep) -> DoneAnswer:
     """Record a review against the support plan and when the next is due (caseworker)."""
     outcome = service.review(actor, budget_id, body.reviewed_on, body.summary, body.next_review_due)
-    return Done.of(outcome.budget)
+    return DoneAnswer.of(outcome.budget)
 
 
-@router.post("/suspension")
-def suspend(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> Done:
+@router.post("/suspension", responses=conflicts(errors.InvalidStatusTransition))
+def suspend_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
     """Suspend an active budget (caseworker): no money moves until it resumes."""
-    return Done.of(service.suspend_budget(actor, budget_id, body.reason).budget)
+    return DoneAnswer.of(service.suspend_budget(actor, budget_id, body.reason).budget)
 
 
-@router.post("/resumption")
-def resume(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> Done:
+@router.post("/resumption", responses=conflicts(errors.InvalidStatusTransition))
+def resume_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
     """Resume a suspended budget (caseworker)."""
-    return Done.of(service.resume_budget(actor, budget_id, body.reason).budget)
+    return DoneAnswer.of(service.resume_budget(actor, budget_id, body.reason).budget)
 
 
-@router.post("/closure")
-def close(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> Done:
+@router.post("/closure", responses=conflicts(errors.FundsRemaining, errors.BudgetClosed))
+def close_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
     """Close a budget with nothing available (caseworker): recover any surplus first."""
-    return Done.of(service.close_budget(actor, budget_id, body.reason).budget)
+    return DoneAnswer.of(service.close_budget(actor, budget_id, body.reason).budget)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import Header
 
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
-from api.errors import problem_responses
-from api.schemas.answers import Done, SpendRecorded
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
+from api.schemas.answers import DoneAnswer, SpendRecordedAnswer
 from api.schemas.commands import RecoveryIn, ReversalIn, SpendIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}",
     tags=["spends"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Spender = Annotated[Actor, allowed("spend")]
-Recoverer = Annotated[Actor, allowed("recover")]
+Spender = Annotated[Actor, allowed(Action.SPEND)]
+Recoverer = Annotated[Actor, allowed(Action.RECOVER)]
 IdempotencyKey = Annotated[
     str,
     Header(
@@ -31,25 +34,40 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("/spends", status_code=201)
+@router.post(
+    "/spends",
+    status_code=201,
+    responses=conflicts(
+        errors.InsufficientFunds,
+        errors.BudgetNotActive,
+        errors.ServiceDateOutsidePeriod,
+        errors.StreamNotAllocated,
+        errors.IdempotencyKeyReused,
+        errors.ConcurrentUpdate,
+    ),
+)
 def record_spend(
     budget_id: BudgetId, body: SpendIn, key: IdempotencyKey, actor: Spender, service: ServiceDep
-) -> SpendRecorded:
+) -> SpendRecordedAnswer:
     """Record a spend from available funds (broker in scope, caseworker); retries answer the same spend."""
     outcome = service.record_spend(actor, budget_id, SpendRequest(**dict(body)), idempotency_key=key)
-    return SpendRecorded.of(outcome.budget, spend_id=outcome.result.spend_id)
+    return SpendRecordedAnswer.of(outcome.budget, spend_id=outcome.result.spend_id)
 
 
-@router.post("/spends/{spend_id}/reversal")
+@router.post(
+    "/spends/{spend_id}/reversal", responses=conflicts(errors.SpendAlreadyReversed, errors.BudgetClosed)
+)
 def reverse_spend(
     budget_id: BudgetId, spend_id: ItemId, body: ReversalIn, actor: Spender, service: ServiceDep
-) -> Done:
+) -> DoneAnswer:
     """Reverse a spend once (broker in scope, caseworker), optionally naming a dispute."""
     outcome = service.reverse_spend(actor, budget_id, spend_id, body.reason, body.dispute_id)
-    return Done.of(outcome.budget)
+    return DoneAnswer.of(outcome.budget)
 
 
-@router.post("/surplus-recoveries")
-def recover_surplus(budget_id: BudgetId, body: RecoveryIn, actor: Recoverer, service: ServiceDep) -> Done:
+@router.post("/surplus-recoveries", responses=conflicts(errors.InsufficientFunds, errors.BudgetNotActive))
+def recover_surplus(
+    budget_id: BudgetId, body: RecoveryIn, actor: Recoverer, service: ServiceDep
+) -> DoneAnswer:
     """Recover unspent released money (caseworker), never more than is available."""
-    return Done.of(service.recover_surplus(actor, budget_id, body.amount, body.reason).budget)
+    return DoneAnswer.of(service.recover_surplus(actor, budget_id, body.amount, body.reason).budget)

@@ -4,33 +4,40 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
-from api.errors import problem_responses
+from api.openapi import conflicts, problem_responses
+from api.routers import v1_router
 from api.routers.spends import IdempotencyKey
-from api.schemas.answers import Done, SpendRecorded, TrialStarted
+from api.schemas.answers import DoneAnswer, SpendRecordedAnswer, TrialStartedAnswer
 from api.schemas.commands import ConclusionIn, TrialIn, TrialSpendIn
+from ledger import errors
+from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
 
-router = APIRouter(
+router = v1_router(
     prefix="/budgets/{budget_id}/trials",
     tags=["trials"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 500),
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Trialist = Annotated[Actor, allowed("trial")]
-TrialSpender = Annotated[Actor, allowed("trial_spend")]
+Trialist = Annotated[Actor, allowed(Action.TRIAL)]
+TrialSpender = Annotated[Actor, allowed(Action.TRIAL_SPEND)]
 
 
-@router.post("", status_code=201)
-def start_trial(budget_id: BudgetId, body: TrialIn, actor: Trialist, service: ServiceDep) -> TrialStarted:
+@router.post("", status_code=201, responses=conflicts(errors.BudgetClosed))
+def start_trial(
+    budget_id: BudgetId, body: TrialIn, actor: Trialist, service: ServiceDep
+) -> TrialStartedAnswer:
     """Start a trial with a virtual amount and the baseline cost it would replace (caseworker)."""
     outcome = service.start_trial(actor, budget_id, body.name, body.virtual_amount, body.baseline_cost)
-    return TrialStarted.of(outcome.budget, trial_id=outcome.result)
+    return TrialStartedAnswer.of(outcome.budget, trial_id=outcome.result)
 
 
-@router.post("/{trial_id}/spends", status_code=201)
+@router.post(
+    "/{trial_id}/spends",
+    status_code=201,
+    responses=conflicts(errors.TrialBudgetExceeded, errors.TrialNotOpen, errors.IdempotencyKeyReused),
+)
 def record_trial_spend(
     budget_id: BudgetId,
     trial_id: ItemId,
@@ -38,16 +45,16 @@ def record_trial_spend(
     key: IdempotencyKey,
     actor: TrialSpender,
     service: ServiceDep,
-) -> SpendRecorded:
+) -> SpendRecordedAnswer:
     """Record a spend against an open trial's virtual amount (broker in scope, caseworker)."""
     request = SpendRequest(**dict(body))
     outcome = service.record_trial_spend(actor, budget_id, trial_id, request, idempotency_key=key)
-    return SpendRecorded.of(outcome.budget, spend_id=outcome.result.spend_id)
+    return SpendRecordedAnswer.of(outcome.budget, spend_id=outcome.result.spend_id)
 
 
-@router.post("/{trial_id}/conclusion")
+@router.post("/{trial_id}/conclusion", responses=conflicts(errors.TrialNotOpen))
 def conclude_trial(
     budget_id: BudgetId, trial_id: ItemId, body: ConclusionIn, actor: Trialist, service: ServiceDep
-) -> Done:
+) -> DoneAnswer:
     """Conclude an open trial as adopted or abandoned (caseworker)."""
-    return Done.of(service.conclude_trial(actor, budget_id, trial_id, body.outcome, body.notes).budget)
+    return DoneAnswer.of(service.conclude_trial(actor, budget_id, trial_id, body.outcome, body.notes).budget)

@@ -25,9 +25,13 @@ def wire(value: Any) -> Any:
 
 
 class SpendingGroup(BaseModel):
-    """One group: its grouping keys (category, month, cohort, management, stream) and figures."""
+    """One group: the grouping keys asked for (only those) and its figures."""
 
-    model_config = ConfigDict(extra="allow")
+    category: str | None = None
+    month: str | None = Field(default=None, description="YYYY-MM of the service date")
+    cohort: str | None = None
+    management: str | None = None
+    stream: str | None = Field(default=None, description="null for spends charged to no stream")
     amount: str
     share: str = Field(description="of the grouping it belongs to; shares of a grouping sum to 1")
     units: dict[str, str]
@@ -40,26 +44,86 @@ class SpendingOut(BaseModel):
     total: str
 
 
-class PortfolioOut(BaseModel):
-    year: int | None
+class Figures(BaseModel):
+    """Money a set of budgets was given and used."""
+
     budgets: int
     allocated: str
     released: str
     spent: str
     recovered: str
     available: str
-    by_stream: list[dict[str, Any]]
-    by_cohort: list[dict[str, Any]]
-    by_management: list[dict[str, Any]]
-    envelopes: list[dict[str, Any]]
+
+
+class CohortFigures(Figures):
+    cohort: str | None = Field(description="null for budgets opened without a cohort")
+
+
+class ManagementFigures(Figures):
+    management: str
+
+
+class StreamFigures(BaseModel):
+    stream: str
+    budgets: int
+    allocated: str
+    spent: str
+
+
+class EnvelopeUse(BaseModel):
+    stream: str
+    year: int = Field(description="financial year starting 1 April of this year")
+    envelope: str | None = Field(description="null when no envelope is set for the stream and year")
+    allocated: str
+    remaining: str | None
+
+
+class PortfolioOut(Figures):
+    year: int | None
+    by_stream: list[StreamFigures]
+    by_cohort: list[CohortFigures]
+    by_management: list[ManagementFigures]
+    envelopes: list[EnvelopeUse]
+
+
+class ReturnLine(BaseModel):
+    """A monitoring return with the spend recorded over its period beside what was declared."""
+
+    budget_id: str
+    reference: str
+    return_id: str
+    period_start: str
+    period_end: str
+    status: str = Field(description="submitted, accepted or queried")
+    submitted_at: str
+    decided_at: str | None
+    declared: str
+    recorded: str
+    difference: str = Field(description="declared minus recorded")
+
+
+class WaitingReturn(ReturnLine):
+    days_waiting: int
+
+
+class WaitingInstalment(BaseModel):
+    budget_id: str
+    reference: str
+    number: int
+    amount: str
+    due_on: str
+    latest_return_status: str | None = Field(
+        description="null: no return since the last release; submitted: awaiting a decision; queried"
+    )
+    days_overdue: int
 
 
 class MonitoringOut(BaseModel):
     today: str
-    waiting: list[dict[str, Any]] = Field(description="returns awaiting a caseworker's decision")
-    gated_waiting: list[dict[str, Any]] = Field(description="gated instalments waiting on a return")
-    overdue: list[dict[str, Any]] = Field(description="gated instalments past due_on, still waiting")
-    discrepancies: list[dict[str, Any]] = Field(description="returns whose declared spend differs")
+    waiting: list[WaitingReturn] = Field(description="returns awaiting a caseworker's decision")
+    gated_waiting: list[WaitingInstalment] = Field(description="gated instalments waiting on a return")
+    overdue: list[WaitingInstalment] = Field(description="gated instalments past due_on, still waiting")
+    discrepancies: list[ReturnLine] = Field(description="returns whose declared spend differs")
 
 
 class EnvelopeIn(BaseModel):

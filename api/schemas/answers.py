@@ -1,4 +1,9 @@
-"""What a command answers: the budget's new `version`, the id of anything created, and the budget."""
+"""What a command answers: the budget's new `version`, the id of anything created, and the budget.
+
+Each answer's name ends in `Answer`, so in OpenAPI and in code it cannot be
+mistaken for the domain event of the same fact (`SpendRecorded` is an event;
+`SpendRecordedAnswer` is what the route says back).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pydantic import BaseModel, Field
 from api.schemas.budget import BudgetOut
 
 
-class Done(BaseModel):
+class DoneAnswer(BaseModel):
     version: int = Field(description="the budget's version after the command")
     budget: BudgetOut
 
@@ -18,21 +23,21 @@ class Done(BaseModel):
         return cls(version=budget.version, budget=BudgetOut.of(budget), **created)
 
 
-class InstalmentScheduled(Done):
+class InstalmentScheduledAnswer(DoneAnswer):
     number: int
 
 
-class SpendRecorded(Done):
+class SpendRecordedAnswer(DoneAnswer):
     spend_id: str
 
 
-class ReturnSubmitted(Done):
+class ReturnSubmittedAnswer(DoneAnswer):
     return_id: str
 
 
-class TrialStarted(Done):
+class TrialStartedAnswer(DoneAnswer):
     trial_id: str
 
 
-class DisputeRaised(Done):
+class DisputeRaisedAnswer(DoneAnswer):
     dispute_id: str

@@ -14,16 +14,16 @@ class FieldError(BaseModel):
 
 
 class Problem(BaseModel):
-    """`application/problem+json`: `type` names the rule, so clients need not parse `detail`."""
+    """`application/problem+json`: `type` names the rule and is the page explaining it."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
-                    "type": "https://ledger.invalid/problems/insufficient-funds",
+                    "type": "http://127.0.0.1:8000/problems/insufficient-funds",
                     "title": "A spend or recovery may not exceed the available (released, unspent) funds.",
                     "status": 409,
-                    "detail": "spend of 900.00 exceeds the available 600.00",
+                    "detail": "Spend of 900.00 exceeds the available 600.00.",
                 }
             ]
         }

@@ -29,7 +29,7 @@ from tests.builders import a_spend, open_funded_budget
 from tests.conftest import CASEWORKER
 
 PROBLEM_JSON = "application/problem+json"
-PROBLEMS = "https://ledger.invalid/problems/"
+PROBLEMS = "http://testserver/problems/"
 #: role variant -> (role, org, family)
 ROLE_VARIANTS: dict[str, tuple[str, str | None, str | None]] = {
     "caseworker": ("caseworker", None, None),

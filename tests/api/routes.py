@@ -150,8 +150,8 @@ ROUTES: list[Route] = [
     Route("GET", B + "/history", _allowed(AUDITOR, CW, FAMILY)),
     Route("GET", B + "/state", _allowed(AUDITOR, CW)),
     Route("GET", B + "/verification", _allowed(AUDITOR)),
-    # read models and envelopes (the list: a broker of any organisation may list, seeing its own)
-    Route("GET", "/v1/budgets", _allowed(CW, AUDITOR, BROKER, "broker_other")),
+    # read models and envelopes (the list: a broker or family of any scope may list, seeing its own)
+    Route("GET", "/v1/budgets", _allowed(CW, AUDITOR, BROKER, "broker_other", FAMILY, "family_other")),
     Route("GET", "/v1/analytics/spending?group_by=month,category", _allowed(COMMISSIONER, AUDITOR)),
     Route("GET", "/v1/analytics/portfolio", _allowed(COMMISSIONER, AUDITOR)),
     Route("GET", "/v1/analytics/monitoring", _allowed(COMMISSIONER, CW)),

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ledger.access import DOING, PERMISSIONS, Action, authorize
+from ledger.aggregates.actor import Actor
+from ledger.aggregates.vocabulary import Role
+from ledger.errors import Forbidden
 from tests.api.conftest import ROLE_VARIANTS, Api, Prepared, problem_of
 from tests.api.routes import ROUTES, Route
 
@@ -88,3 +92,22 @@ def test_a_broker_or_family_cannot_tell_an_unknown_budget_from_one_out_of_scope(
     for who in ("broker_own", "family_own"):
         problem_of(api.get(unknown, who), 403, "forbidden")
     problem_of(api.get(unknown, "caseworker"), 404, "not-found")
+
+
+def test_every_action_has_a_role_list_and_words_for_refusals() -> None:
+    assert set(PERMISSIONS) == set(Action) == set(DOING)
+    assert all(roles <= set(Role) for roles in PERMISSIONS.values())
+
+
+def test_authorize_takes_the_enum_or_its_string_and_refuses_in_a_sentence() -> None:
+    admin = Actor(id="k1", role="admin")
+    for action in (Action.LIST, "list"):
+        with pytest.raises(Forbidden) as refused:
+            authorize(admin, action)
+        assert refused.value.detail == "An admin key may not list budgets."
+    authorize(Actor(id="k2", role="family", family="FAM-1"), Action.LIST)  # families list their own
+
+
+def test_an_unknown_action_is_a_programming_error_not_a_refusal() -> None:
+    with pytest.raises(ValueError):
+        authorize(Actor(id="k1", role="caseworker"), "fly")

@@ -112,3 +112,26 @@ def test_monitoring_shows_a_gated_instalment_waiting_and_overdue(live_api: Api) 
     body = live_api.get("/v1/analytics/monitoring?today=2026-10-11", "caseworker").json()
     assert [(i["number"], i["days_overdue"]) for i in body["overdue"]] == [(2, 10)]
     assert [i["number"] for i in body["gated_waiting"]] == [2]
+
+
+def test_spending_groups_carry_only_the_keys_asked_for(live_api: Api) -> None:
+    small_ledger(live_api)
+    groups = live_api.get("/v1/analytics/spending?group_by=month", "commissioner").json()["groups"]
+    assert [set(g) for g in groups] == [{"month", "amount", "share", "units", "unit_costs"}] * 2
+
+
+def test_portfolio_and_monitoring_answers_have_their_typed_shapes(live_api: Api) -> None:
+    small_ledger(live_api)
+    body = live_api.get("/v1/analytics/portfolio", "commissioner").json()
+    assert set(body["by_stream"][0]) == {"stream", "budgets", "allocated", "spent"}
+    assert set(body["by_cohort"][0]) == {
+        "cohort",
+        "budgets",
+        "allocated",
+        "released",
+        "spent",
+        "recovered",
+        "available",
+    }
+    monitoring = live_api.get("/v1/analytics/monitoring", "commissioner").json()
+    assert set(monitoring) == {"today", "waiting", "gated_waiting", "overdue", "discrepancies"}

@@ -38,7 +38,7 @@ def test_an_unexpected_failure_is_a_bare_500_that_leaks_nothing(
     assert (
         "SELECT" not in response.text and "hunter2" not in response.text and "Traceback" not in response.text
     )
-    assert problem["detail"] == "the server failed; the error is logged"
+    assert problem["detail"] == "The server failed; the error is logged."
     assert "hunter2" in caplog.text  # the operator still sees it
 
 

@@ -61,7 +61,7 @@ def test_a_broker_lists_only_its_own_organisations_budgets(live_api: Api) -> Non
 
 
 def test_roles_without_the_list_are_refused(live_api: Api) -> None:
-    for who in ("family_own", "commissioner", "admin"):
+    for who in ("commissioner", "admin"):
         answer = live_api.get("/v1/budgets", who)
         assert answer.status_code == 403
         assert answer.headers["content-type"] == PROBLEM_JSON
@@ -88,6 +88,56 @@ def test_answers_say_how_fresh_the_read_model_is(live_api: Api) -> None:
 
 def test_bad_paging_input_is_refused_with_a_problem(live_api: Api) -> None:
     for query in ("limit=0", "limit=201", "limit=x", "cursor=not-a-cursor", "status=pending"):
+        answer = live_api.get(f"/v1/budgets?{query}")
+        assert answer.status_code == 422, query
+        assert answer.headers["content-type"] == PROBLEM_JSON
+
+
+def test_a_family_lists_its_own_budgets_and_no_one_elses(live_api: Api) -> None:
+    own = opened(live_api, 2, family_ref="FAM-001")
+    opened(live_api, 2, family_ref="FAM-777")
+    caught_up(live_api)
+    assert all_pages(live_api, "family_own", "limit=10") == own
+    assert all_pages(live_api, "family_own", "limit=10&family_ref=FAM-001") == own
+    assert all_pages(live_api, "family_other", "limit=10") == []
+    refused = live_api.get("/v1/budgets?family_ref=FAM-777", "family_own")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "A family key may list only its own family's budgets."
+
+
+def test_family_ref_finds_a_familys_budgets_for_a_caseworker(live_api: Api) -> None:
+    wanted = opened(live_api, 2, family_ref="FAM-123")
+    opened(live_api, 1, family_ref="FAM-456")
+    caught_up(live_api)
+    assert all_pages(live_api, "caseworker", "limit=1&family_ref=FAM-123") == wanted
+    assert all_pages(live_api, "broker_own", "limit=10&family_ref=FAM-123") == wanted  # brokerage-a's
+
+
+def test_reference_finds_one_budget_in_the_pages_shape(live_api: Api) -> None:
+    budget_id = str(open_budget(live_api.service, reference="BH-2026-0017"))
+    opened(live_api, 2)
+    answer = live_api.get("/v1/budgets?reference=BH-2026-0017")
+    assert answer.status_code == 200, answer.text
+    page = answer.json()
+    assert [i["id"] for i in page["items"]] == [budget_id] and page["next_cursor"] is None
+    caught_up(live_api)
+    listed = next(i for i in live_api.get("/v1/budgets?limit=50").json()["items"] if i["id"] == budget_id)
+    assert page["items"][0] == listed  # the same summary as the read model's
+
+
+def test_reference_lookups_respect_scope_and_the_other_filters(live_api: Api) -> None:
+    open_budget(live_api.service, reference="BH-B", broker_org="brokerage-b", family_ref="FAM-999")
+    assert live_api.get("/v1/budgets?reference=BH-B", "broker_own").json()["items"] == []
+    assert len(live_api.get("/v1/budgets?reference=BH-B", "broker_other").json()["items"]) == 1
+    assert live_api.get("/v1/budgets?reference=BH-B", "family_own").json()["items"] == []
+    assert len(live_api.get("/v1/budgets?reference=BH-B", "family_other").json()["items"]) == 1
+    assert live_api.get("/v1/budgets?reference=BH-B&status=active").json()["items"] == []
+    assert live_api.get("/v1/budgets?reference=BH-B&cohort=other").json()["items"] == []
+    assert live_api.get("/v1/budgets?reference=BH-NONE").json() == {"items": [], "next_cursor": None}
+
+
+def test_bad_reference_queries_are_refused(live_api: Api) -> None:
+    for query in ("reference=", "family_ref=", "reference=BH-1&cursor=not-a-cursor", "reference=a%0Ab"):
         answer = live_api.get(f"/v1/budgets?{query}")
         assert answer.status_code == 422, query
         assert answer.headers["content-type"] == PROBLEM_JSON
