@@ -13,6 +13,11 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
     for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
   fi
 fi
+# the pages are tested in Debian's chromium (never a downloaded browser); install it when missing
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  (apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }) \
+    || echo "chromium could not be installed: browser tests will say so" >&2
+fi
 # lint, format and types first: CI holds them as it holds the tests
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
