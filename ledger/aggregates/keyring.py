@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger import errors
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.text import check_fields
 from ledger.aggregates.vocabulary import Role, check_choice
 
 KEYRING_ID: UUID = uuid5(NAMESPACE_URL, "https://ledger.invalid/keyring")
@@ -54,6 +55,7 @@ class KeyRing(Aggregate):
         self, key_id: str, secret: str, name: str, role: str, org: str | None, family: str | None, by: str
     ) -> None:
         check_choice("role", role, Role)
+        check_fields({"name": name, "org": org, "family": family})
         if role == "broker" and not org:
             raise errors.InvalidInput("a broker key is bound to an organisation (--org)")
         if role == "family" and not family:

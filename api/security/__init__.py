@@ -1,0 +1,21 @@
+"""The API's defences, each in a module of its own, installed by `install` in one block of `api.app`.
+
+- `headers`: text-safe request headers (`Idempotency-Key`) and the security headers on every answer.
+- `wire`: a uvicorn protocol that answers malformed HTTP (NUL or a bare CR in a header)
+  with a problem, not uvicorn's `text/plain` 400.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.security.headers import SafeHeaders
+from ledger.settings import Settings
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the security middleware (outermost last, so it sees every answer, errors too)."""
+    app.add_middleware(SafeHeaders)
+
+
+__all__ = ["install"]
