@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.security.headers import SafeHeaders
+from api.pages import CSP
+from api.security.headers import SafeHeaders, SecurityHeaders
 from ledger.settings import Settings
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the security middleware (outermost last, so it sees every answer, errors too)."""
     app.add_middleware(SafeHeaders)
+    app.add_middleware(SecurityHeaders, page_csp=CSP)
 
 
 __all__ = ["install"]

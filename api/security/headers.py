@@ -8,9 +8,9 @@ problem for every route, before any route runs.
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem, rule_title
 from ledger import errors
@@ -52,3 +52,41 @@ class SafeHeaders:
                 )
                 return await answer(scope, receive, send)
         await self.app(scope, receive, send)
+
+
+#: on every answer: no MIME sniffing, no referrer leaving the ledger, no framing by other sites
+EVERY_ANSWER = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+#: an answer that is not a page runs nothing and loads nothing (pages set their own policy)
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
+#: family data is never kept by a browser or a proxy cache
+NO_STORE_PREFIX = "/v1/"
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every answer, keeping any a route set itself."""
+
+    def __init__(self, app: ASGIApp, page_csp: str) -> None:
+        self.app = app
+        self.page_csp = page_csp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        no_store = str(scope.get("path", "")).startswith(NO_STORE_PREFIX)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in EVERY_ANSWER.items():
+                    headers.setdefault(name, value)
+                is_page = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", self.page_csp if is_page else DATA_CSP)
+                if no_store:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
