@@ -20,6 +20,7 @@ from starlette.routing import compile_path
 
 from api import docs, errors, openapi, pages, problems
 from api import security as security_layer
+from api.routers import access_log as access_log_router
 from api.routers import (
     allocation,
     analytics,
@@ -56,6 +57,7 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    access_log_router.router,  # security (issue 14)
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

@@ -22,6 +22,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ledger import errors
 from ledger.access import authorize, is_scoped, out_of_scope
+from ledger.access_log import AccessLog
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
@@ -59,6 +60,12 @@ class Ledger(Application[UUID]):
         self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
         self.max_attempts = settings.max_attempts
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
+        # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
+        self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.access_log.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -78,8 +85,15 @@ class Ledger(Application[UUID]):
         """The budget, if `actor` may `action` it.
 
         A broker or family asking for a budget that does not exist hears the same 403 as
-        for one outside their scope, so ids cannot be probed for existence.
+        for one outside their scope, so ids cannot be probed for existence. The read is
+        written to the access log (`ledger.access_log`) before the budget is handed over.
         """
+        budget = self._authorised(actor, budget_id, action)
+        self.access_log.record(actor, budget)
+        return budget
+
+    def _authorised(self, actor: Actor, budget_id: UUID, action: str) -> Budget:
+        """The budget, if `actor` may `action` it (a write's load: not logged as a read)."""
         authorize(actor, action)
         try:
             budget = self.load(budget_id)
@@ -113,7 +127,7 @@ class Ledger(Application[UUID]):
     ) -> Outcome[T]:
         """Load, authorise, run `command`, save; retry on a lost concurrency race."""
         for attempt in range(self.max_attempts):
-            budget = self.read(actor, budget_id, action)
+            budget = self._authorised(actor, budget_id, action)
             result = command(budget)
             if not budget.pending_events:
                 return Outcome(budget, result, None)

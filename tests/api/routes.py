@@ -163,5 +163,7 @@ ROUTES: list[Route] = [
         lambda p: {"stream": "health", "year": 2026, "amount": "50000.00", "reason": "ICB budget"},
         created=True,
     ),
+    # --- security (issue 14) ---
+    Route("GET", "/v1/access-log", _allowed(AUDITOR, ADMIN)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}
