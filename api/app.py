@@ -27,6 +27,7 @@ from api.routers import (
     disputes,
     envelopes,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
@@ -53,6 +54,8 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

@@ -47,6 +47,8 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # --- the whole-ledger proof and dispute packs (audit) ---
+    CHECKPOINTS = "checkpoints"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -80,6 +82,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # --- audit ---
+        Action.CHECKPOINTS: {AUDITOR, ADMIN},
     }.items()
 }
 
@@ -110,6 +114,8 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    # --- audit ---
+    Action.CHECKPOINTS: "make or list the ledger's checkpoints",
 }
 
 
