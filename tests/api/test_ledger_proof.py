@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -16,10 +17,13 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+from benchmarks import ledger_verification
 from ledger.aggregates.chain import recompute
 from ledger.aggregates.checkpoints import CHECKPOINTS_ID
+from ledger.proof.rawchain import stored_links
+from ledger.proof.verification import BUDGET_TOPICS
 from ledger.use_cases import LedgerService
-from tests.api.conftest import Api, problem_of
+from tests.api.conftest import Api, prepare, problem_of
 from tests.api.tamper import Tamper
 from tests.builders import a_spend, open_funded_budget
 from tests.conftest import CASEWORKER
@@ -209,3 +213,28 @@ def test_a_second_checkpoint_seals_only_what_came_after_the_first(api: Api) -> N
 )
 def test_a_half_or_malformed_checkpoint_is_invalid_input(api: Api, params: dict[str, str]) -> None:
     problem_of(api.get(VERIFY, "auditor", params=params), 422)
+
+
+def test_the_quick_reading_of_stored_events_agrees_with_the_domain_rule(ledger: LedgerService) -> None:
+    """Every kind of Budget event, read from its stored JSON, rehashes to its recorded hash."""
+    prepared = prepare(ledger)
+    ledger.reverse_spend(CASEWORKER, prepared.budget_id, prepared.spend_id, "twice", "D1")
+    more = {"social_care": Decimal("1200.00")}
+    ledger.revise_allocation(CASEWORKER, prepared.budget_id, more, "more", "D1")
+    ledger.resolve_dispute(CASEWORKER, prepared.budget_id, "D1", "upheld", "more nights")
+    ledger.review(CASEWORKER, prepared.budget_id, date(2026, 10, 1), "on track", date(2027, 3, 1))
+    budget_events = [
+        n for n in ledger.recorder.select_notifications(start=1, limit=1000) if n.topic in BUDGET_TOPICS
+    ]
+    assert len({n.topic for n in budget_events}) >= 12
+    for n in budget_events:
+        links = stored_links(n.topic, UUID(str(n.originator_id)).hex, n.originator_version, n.state)
+        assert links is not None and links[1] == links[2], n.topic
+
+
+def test_the_verification_benchmark_runs_and_verifies_its_bulk_ledger(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ledger_verification.main(["--store", "sqlite", "--events", "2000"])
+    out = capsys.readouterr().out
+    assert "| sqlite | 2,00" in out and "verify --all" in out
