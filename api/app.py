@@ -24,6 +24,7 @@ from api.routers import (
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
     instalments,
@@ -33,6 +34,7 @@ from api.routers import (
     ras,
     reviews_status,
     spends,
+    statement,
     trials,
 )
 from ledger.projections.readside import ReadSide
@@ -56,6 +58,8 @@ ROUTERS: list[APIRouter] = [
     envelopes.router,
     # --- audit: the whole-ledger proof ---
     ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

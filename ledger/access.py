@@ -49,6 +49,8 @@ class Action(StrEnum):
     KEYS = "keys"
     # --- the whole-ledger proof and dispute packs (audit) ---
     CHECKPOINTS = "checkpoints"
+    STATEMENT = "statement"
+    DISPUTE_PACK = "dispute_pack"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -84,6 +86,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.KEYS: {ADMIN},
         # --- audit ---
         Action.CHECKPOINTS: {AUDITOR, ADMIN},
+        Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
+        Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
     }.items()
 }
 
@@ -116,6 +120,8 @@ DOING: dict[Action, str] = {
     Action.KEYS: "manage API keys",
     # --- audit ---
     Action.CHECKPOINTS: "make or list the ledger's checkpoints",
+    Action.STATEMENT: "read a budget's statement",
+    Action.DISPUTE_PACK: "read a budget's dispute pack",
 }
 
 
