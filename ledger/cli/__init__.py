@@ -38,6 +38,10 @@ app.command("ingest")(uses_store(ingest.ingest_file))
 # --- audit: the proof and the auditor's reads ---
 app.command("checkpoint")(audit.checkpoint)
 app.command("verify")(audit.verify)
+app.command("history")(audit.history)
+app.command("state")(audit.state)
+app.command("export")(audit.export)
+app.command("dispute-pack")(audit.dispute_pack_command)
 
 
 def ledger_version() -> str:
