@@ -24,15 +24,18 @@ from api.routers import (
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
     ingest,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
     reviews_status,
     spends,
+    statement,
     trials,
 )
 from ledger.projections.readside import ReadSide
@@ -55,6 +58,10 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

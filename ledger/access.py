@@ -47,6 +47,10 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # --- the whole-ledger proof and dispute packs (audit) ---
+    CHECKPOINTS = "checkpoints"
+    STATEMENT = "statement"
+    DISPUTE_PACK = "dispute_pack"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -80,6 +84,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # --- audit ---
+        Action.CHECKPOINTS: {AUDITOR, ADMIN},
+        Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
+        Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
     }.items()
 }
 
@@ -110,6 +118,10 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    # --- audit ---
+    Action.CHECKPOINTS: "make or list the ledger's checkpoints",
+    Action.STATEMENT: "read a budget's statement",
+    Action.DISPUTE_PACK: "read a budget's dispute pack",
 }
 
 
