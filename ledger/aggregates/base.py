@@ -32,6 +32,7 @@ from ledger.aggregates.state import (
     Spend,
     Trial,
 )
+from ledger.aggregates.text import check_fields, check_text
 from ledger.aggregates.vocabulary import (
     BudgetStatus,
     InstalmentStatus,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 def require_text(name: str, value: str | None) -> str:
     if value is None or not value.strip():
         raise errors.InvalidInput(f"{name} must not be empty")
-    return value
+    return check_text(name, value)
 
 
 class Stamp(TypedDict):
@@ -177,6 +178,7 @@ class BudgetBase(Aggregate):
             cohort=cohort,
             broker_org=broker_org,
         )
+        check_fields(draft)
         budget = draft.mutate(None)
         assert isinstance(budget, cls)  # the event's topic names this class
         budget._seal(draft)
@@ -197,7 +199,12 @@ class BudgetBase(Aggregate):
         )
 
     def record(self, draft: E) -> E:
-        """Apply `draft` (built on `stamp`), then seal it with the figures after it and its hash."""
+        """Apply `draft` (built on `stamp`), then seal it with the figures after it and its hash.
+
+        Every string the event carries is checked first (`ledger.aggregates.text`): text
+        with control characters or bidirectional overrides is refused, recording nothing.
+        """
+        check_fields(draft)
         draft.apply_to(self)  # type: ignore[arg-type]  # every Budget mixin is a Budget
         self.version = draft.originator_version
         self.modified_on = draft.timestamp
