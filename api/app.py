@@ -26,15 +26,18 @@ from api.routers import (
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
     ingest,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
     reviews_status,
     spends,
+    statement,
     trials,
 )
 from ledger.projections.readside import ReadSide
@@ -58,6 +61,10 @@ ROUTERS: list[APIRouter] = [
     analytics.router,
     envelopes.router,
     access_log_router.router,  # security (issue 14)
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

@@ -49,6 +49,10 @@ class Action(StrEnum):
     KEYS = "keys"
     # --- security (issue 14) ---
     ACCESS_LOG = "access_log"
+    # --- the whole-ledger proof and dispute packs (audit) ---
+    CHECKPOINTS = "checkpoints"
+    STATEMENT = "statement"
+    DISPUTE_PACK = "dispute_pack"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -84,6 +88,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.KEYS: {ADMIN},
         # --- security (issue 14) ---
         Action.ACCESS_LOG: {AUDITOR, ADMIN},
+        # --- audit ---
+        Action.CHECKPOINTS: {AUDITOR, ADMIN},
+        Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
+        Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
     }.items()
 }
 
@@ -116,6 +124,10 @@ DOING: dict[Action, str] = {
     Action.KEYS: "manage API keys",
     # --- security (issue 14) ---
     Action.ACCESS_LOG: "read the log of who read which family's data",
+    # --- audit ---
+    Action.CHECKPOINTS: "make or list the ledger's checkpoints",
+    Action.STATEMENT: "read a budget's statement",
+    Action.DISPUTE_PACK: "read a budget's dispute pack",
 }
 
 

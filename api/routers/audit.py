@@ -15,6 +15,7 @@ from api.schemas.types import Instant
 from ledger import audit, errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.audit_actors import actor_names
 
 router = v1_router(
     prefix="/budgets/{budget_id}", tags=["audit"], responses=problem_responses(401, 403, 404, 422, 500)
@@ -31,7 +32,8 @@ def read_history(
 ) -> HistoryOut:
     """The budget's events in order, with actor, time, data and chain hashes (auditor, caseworker, family)."""
     events = audit.history(service, actor, budget_id, as_of)
-    return HistoryOut(events=[EventOut.model_validate(audit.describe(e)) for e in events])
+    names = actor_names(service)
+    return HistoryOut(events=[EventOut.model_validate(audit.describe(e, names)) for e in events])
 
 
 @router.get("/state")

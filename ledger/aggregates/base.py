@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate, get_topic
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.chain import GENESIS, recompute
+from ledger.aggregates.chain import GENESIS, event_data, event_hash
 from ledger.aggregates.figures import UNSEALED, Figures
 from ledger.aggregates.state import (
     Allocation,
@@ -211,8 +211,12 @@ class BudgetBase(Aggregate):
         return self._seal(draft)
 
     def _seal(self, draft: E) -> E:
-        sealed = replace(draft, figures=self.figures())
-        sealed = replace(sealed, hash=recompute(sealed))
+        figures = self.figures()
+        data = {**event_data(draft), "figures": figures}
+        digest = event_hash(
+            type(draft).__name__, draft.originator_id, draft.originator_version, draft.timestamp, data
+        )
+        sealed = replace(draft, figures=figures, hash=digest)
         self.head_hash = sealed.hash
         self.pending_events.append(sealed)
         return sealed

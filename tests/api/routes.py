@@ -165,5 +165,11 @@ ROUTES: list[Route] = [
     ),
     # --- security (issue 14) ---
     Route("GET", "/v1/access-log", _allowed(AUDITOR, ADMIN)),
+    # --- audit: the whole-ledger proof ---
+    Route("POST", "/v1/ledger/checkpoints", _allowed(AUDITOR, ADMIN), created=True),
+    Route("GET", "/v1/ledger/checkpoints", _allowed(AUDITOR, ADMIN)),
+    Route("GET", "/v1/ledger/verification", _allowed(AUDITOR)),
+    Route("GET", B + "/statement", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", B + "/dispute-pack", _allowed(CW, AUDITOR, FAMILY)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}
