@@ -27,6 +27,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.key_use import KeyUse
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
 
@@ -62,9 +63,11 @@ class Ledger(Application[UUID]):
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
+        self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self.access_log.close()
+        self.key_use.close()
         super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
