@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(default=300.0, gt=0)
     #: ...before it is refused (429) for `auth_lockout` seconds
     auth_lockout: float = Field(default=300.0, gt=0)
+    #: a commissioner sees no analytics group covering fewer families than this
+    suppression_threshold: int = Field(default=5, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -225,6 +225,45 @@ class SpendingQueries(ReadView):
             "total": from_pence(sum(g["amount"] for g in groups.values())),
         }
 
+    def budgets_by_group(
+        self,
+        group_by: list[str] | tuple[str, ...] = (),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        cohort: str | None = None,
+        include_trials: bool = False,
+    ) -> dict[tuple[Any, ...], set[str]]:
+        """The budget ids behind each group `spending` answers with the same arguments."""
+        return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials)
+
+
+def _budgets_by_group(
+    view: SpendingQueries,
+    keys: list[str],
+    date_from: date | None,
+    date_to: date | None,
+    cohort: str | None,
+    include_trials: bool,
+) -> dict[tuple[Any, ...], set[str]]:
+    """Security (issue 14): which budgets each group of `spending` covers, for small-number suppression."""
+    f = view.facts
+    columns = [f.c[k] for k in check_group_by(keys)]
+    query = (
+        select(*columns, f.c.budget_id).group_by(*columns, f.c.budget_id).having(func.sum(f.c.amount) != 0)
+    )
+    if date_from:
+        query = query.where(f.c.service_date >= date_from.isoformat())
+    if date_to:
+        query = query.where(f.c.service_date <= date_to.isoformat())
+    if cohort is not None:
+        query = query.where(f.c.cohort == cohort)
+    if not include_trials:
+        query = query.where(f.c.trial_id == literal(REAL))
+    groups: dict[tuple[Any, ...], set[str]] = {}
+    for row in view.select(query):
+        groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
+    return groups
+
 
 def _fold_rows(rows: list[dict[str, Any]], keys: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:
     """Per group: net pence, and per unit its net hundredths and the pence spent on it."""
