@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from api import docs, errors, openapi, pages, problems
+from api import security as security_layer
 from api.routers import (
     allocation,
     analytics,
@@ -129,6 +130,9 @@ def create_app(
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
         )
+    # --- security (issue 14): its middleware lives in api.security ---
+    security_layer.install(app, settings)
+    # --- end security ---
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [

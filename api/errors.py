@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
 from ledger import errors
+from ledger.aggregates.text import printable
 
 PROBLEMS_PATH = "/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -76,6 +77,9 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # --- security (issue 14) ---
+    "malformed-request": (400, "The request is not well-formed HTTP."),
+    "too-many-requests": (429, "Too many requests; wait and try again."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 
@@ -92,7 +96,7 @@ def problem(
         type=problem_type(base_url, slug),
         title=title,
         status=status,
-        detail=detail,
+        detail=printable(detail),  # security (issue 14): never echo a control character
         instance=instance,
         **extra,
     )

@@ -137,12 +137,18 @@ def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
     if actor.role not in PERMISSIONS[action]:
         raise Forbidden(f"{role_key(actor.role)} may not {DOING[action]}.")
     if budget is not None and not in_scope(actor, budget):
-        raise Forbidden(out_of_scope(actor, budget.reference))
+        raise Forbidden(out_of_scope(actor))
 
 
-def out_of_scope(actor: Actor, what: object) -> str:
-    """The refusal for a budget the caller's organisation or family does not hold."""
-    return f"Budget {what} is outside what this {actor.role} key may see."
+# --- security: refusals that reveal nothing (issue 14) ------------------------------
+def out_of_scope(actor: Actor) -> str:
+    """The one refusal a scoped caller hears for a budget it may not see *or* that does not exist.
+
+    It names neither the budget's id nor its reference (which can hold a council's case
+    number), and reads the same either way, so a broker or family key cannot probe
+    which budgets exist.
+    """
+    return f"{role_key(actor.role)} may see only its own budgets; this is not one of them."
 
 
 def is_scoped(actor: Actor) -> bool:

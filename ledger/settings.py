@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     #: seconds to wait for PostgreSQL before giving up
     connect_timeout: int = Field(default=5, ge=1, le=120)
 
+    # --- security (issue 14): limits on abuse; 0 turns a limit off ---
+    #: requests a key may send at once, refilled at `rate_limit_per_second`
+    rate_limit_burst: int = Field(default=1200, ge=0)
+    rate_limit_per_second: float = Field(default=120.0, gt=0)
+    #: failed authentications one client may make within `auth_failure_window` seconds...
+    auth_failures_allowed: int = Field(default=100, ge=0)
+    auth_failure_window: float = Field(default=300.0, gt=0)
+    #: ...before it is refused (429) for `auth_lockout` seconds
+    auth_lockout: float = Field(default=300.0, gt=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
