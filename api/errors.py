@@ -76,6 +76,8 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # read your writes (api.readside.applied)
+    "read-model-behind": (503, "The read models have not yet applied the position asked for."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 

@@ -163,5 +163,8 @@ ROUTES: list[Route] = [
         lambda p: {"stream": "health", "year": 2026, "amount": "50000.00", "reason": "ICB budget"},
         created=True,
     ),
+    # paged lists of one budget (issue 12: answers that do not grow)
+    Route("GET", B + "/spends", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", B + "/monitoring-returns", _allowed(CW, AUDITOR, BROKER, FAMILY)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}
