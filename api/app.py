@@ -19,19 +19,24 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from api import docs, errors, openapi, pages, problems, writes
+from api import security as security_layer
 from api.routers import (
     allocation,
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
+    ingest,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
     reviews_status,
     spends,
+    statement,
     trials,
 )
 from ledger.projections.readside import ReadSide
@@ -45,6 +50,7 @@ ROUTERS: list[APIRouter] = [
     allocation.router,
     instalments.router,
     spends.router,
+    ingest.router,
     monitoring.router,
     trials.router,
     disputes.router,
@@ -53,6 +59,10 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.
@@ -111,7 +121,8 @@ def create_app(
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
     writes.install(app)  # a repeated request's answer (Idempotency-Key)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, paths=batch)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -120,6 +131,9 @@ def create_app(
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
         )
+    # --- security (issue 14): its middleware lives in api.security ---
+    security_layer.install(app, settings)
+    # --- end security ---
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [

@@ -21,7 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ledger import errors
-from ledger.access import authorize, is_scoped
+from ledger.access import authorize, is_scoped, out_of_scope
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
@@ -86,7 +86,7 @@ class Ledger(Application[UUID]):
             budget = self.load(budget_id)
         except errors.BudgetNotFound:
             if is_scoped(actor):
-                raise errors.Forbidden(f"budget {budget_id} is outside this {actor.role}'s scope") from None
+                raise errors.Forbidden(out_of_scope(actor)) from None
             raise
         authorize(actor, action, budget)
         return budget

@@ -16,6 +16,7 @@ from api.schemas.types import Instant
 from ledger import audit, errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.audit_actors import actor_names
 
 router = v1_router(
     prefix="/budgets/{budget_id}", tags=["audit"], responses=problem_responses(401, 403, 404, 422, 500)
@@ -43,8 +44,9 @@ def read_history(
     after = paging.decode(HISTORY, cursor) or 0
     events = [e for e in audit.history(service, actor, budget_id, as_of) if e.originator_version > after]
     page, more = events[:limit], len(events) > limit
+    names = actor_names(service)
     return HistoryOut(
-        events=[EventOut.model_validate(audit.describe(e)) for e in page],
+        events=[EventOut.model_validate(audit.describe(e, names)) for e in page],
         next_cursor=paging.encode(HISTORY, page[-1].originator_version) if more else None,
     )
 

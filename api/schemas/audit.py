@@ -11,6 +11,10 @@ from pydantic import BaseModel, Field
 class EventActor(BaseModel):
     id: str
     role: str
+    name: str | None = Field(
+        default=None,
+        description="the key holder's name, read from the key ring now (events store only the id)",
+    )
 
 
 class EventOut(BaseModel):
