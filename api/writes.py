@@ -124,10 +124,17 @@ WriteDep = Annotated[Write, Depends(optional_key)]
 KeyedWrite = Annotated[Write, Depends(required_key)]
 
 
+#: routes whose first answer named the new resource's address: path -> Location template
+LOCATIONS = {"/v1/budgets": "/v1/budgets/{id}"}
+
+
 def replayed(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Replayed)
     head = request.app.state.service.recorder.max_notification_id() or 0
     headers = {POSITION_HEADER: str(head), "Idempotent-Replayed": "true"}
+    location = LOCATIONS.get(request.url.path)
+    if location and exc.status == 201:
+        headers["Location"] = location.format(**exc.body)
     return JSONResponse(exc.body, exc.status, headers=headers)
 
 

@@ -120,6 +120,7 @@ def test_a_retry_with_the_same_key_and_body_answers_the_same_and_records_nothing
     assert again.headers["Idempotent-Replayed"] == "true"
     assert int(again.headers["X-Ledger-Position"]) >= int(first.headers["X-Ledger-Position"])
     assert head(api) == recorded  # nothing recorded
+    assert again.headers.get("Location") == first.headers.get("Location")
 
     url, changed, asking = another(route, prepared)
     problem_of(api.post(url, who, json=changed, headers=key | asking), 409, "idempotency-key-reused")
