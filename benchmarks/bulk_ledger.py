@@ -22,7 +22,7 @@ from ledger.proof.rawchain import canonical, read_stored
 from ledger.use_cases import LedgerService
 
 PER_BUDGET = 100
-BATCH = 20_000
+BATCH = 1_000  # PostgreSQL pipelines each insert: far larger batches stall on a loaded server
 
 
 def templates(app: LedgerService) -> list[tuple[str, str, str]]:

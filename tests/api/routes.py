@@ -171,5 +171,8 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/ledger/verification", _allowed(AUDITOR)),
     Route("GET", B + "/statement", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", B + "/dispute-pack", _allowed(CW, AUDITOR, FAMILY)),
+    # paged lists of one budget (issue 12: answers that do not grow)
+    Route("GET", B + "/spends", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", B + "/monitoring-returns", _allowed(CW, AUDITOR, BROKER, FAMILY)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}
