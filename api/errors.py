@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
+from api.security.policy import data_headers
 from ledger import errors
 from ledger.aggregates.text import printable
 
@@ -179,7 +180,9 @@ def _phrase(status: int) -> str:
 def _internal(request: Request) -> JSONResponse:
     title = HTTP_PROBLEMS["internal-error"][1]
     detail = "The server failed; the error is logged."
-    return problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
+    answer = problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
+    answer.headers.update(data_headers(request.url.path))  # security: written outside the middleware
+    return answer
 
 
 def allowed_methods(request: Request) -> str:
