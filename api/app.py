@@ -18,8 +18,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, openapi, pages, problems
+from api import docs, errors, openapi, pages, problems, writes
 from api import security as security_layer
+from api.routers import access_log as access_log_router
 from api.routers import (
     allocation,
     analytics,
@@ -59,6 +60,7 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    access_log_router.router,  # security (issue 14)
     # --- audit: the whole-ledger proof ---
     ledger_proof.router,
     statement.router,
@@ -120,6 +122,7 @@ def create_app(
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
+    writes.install(app)  # a repeated request's answer (Idempotency-Key)
     batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, paths=batch)
     if settings.cors_origins:

@@ -80,6 +80,8 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     # --- security (issue 14) ---
     "malformed-request": (400, "The request is not well-formed HTTP."),
     "too-many-requests": (429, "Too many requests; wait and try again."),
+    # read your writes (api.readside.applied)
+    "read-model-behind": (503, "The read models have not yet applied the position asked for."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 

@@ -47,6 +47,8 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # --- security (issue 14) ---
+    ACCESS_LOG = "access_log"
     # --- the whole-ledger proof and dispute packs (audit) ---
     CHECKPOINTS = "checkpoints"
     STATEMENT = "statement"
@@ -84,6 +86,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # --- security (issue 14) ---
+        Action.ACCESS_LOG: {AUDITOR, ADMIN},
         # --- audit ---
         Action.CHECKPOINTS: {AUDITOR, ADMIN},
         Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
@@ -118,6 +122,8 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    # --- security (issue 14) ---
+    Action.ACCESS_LOG: "read the log of who read which family's data",
     # --- audit ---
     Action.CHECKPOINTS: "make or list the ledger's checkpoints",
     Action.STATEMENT: "read a budget's statement",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,7 +54,9 @@ def create_key(
 
 
 def list_keys(app: Ledger) -> list[KeyEntry]:
-    return list(_keyring(app).entries.values())
+    """Every key, with the day it was last used (from `ledger.key_use`)."""
+    used = app.key_use.last_used()
+    return [replace(e, last_used_on=used.get(e.key_id)) for e in _keyring(app).entries.values()]
 
 
 def revoke_key(app: Ledger, key_id: str, reason: str, by: str = "cli") -> None:
@@ -75,9 +77,7 @@ def authenticate(app: Ledger, secret: str, now: datetime | None = None) -> Actor
     entry: KeyEntry | None = ring.entry_for(secret, now)
     if entry is None:
         return None
-    if ring.note_use(entry.key_id, now.date()):
-        with suppress(IntegrityError):  # the ring changed meanwhile (another request noted it): fine
-            app.save(ring)
+    app.key_use.note(entry.key_id, now.date())
     return entry.actor()
 
 

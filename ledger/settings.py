@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     #: seconds to wait for PostgreSQL before giving up
     connect_timeout: int = Field(default=5, ge=1, le=120)
+    #: seconds a read asking for `min_position` waits for the read models before a 503
+    read_wait_seconds: float = Field(default=3.0, ge=0, le=60)
 
     # --- security (issue 14): limits on abuse; 0 turns a limit off ---
     #: requests a key may send at once, refilled at `rate_limit_per_second`

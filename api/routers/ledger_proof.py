@@ -11,6 +11,7 @@ from api.deps import ServiceDep, allowed
 from api.openapi import problem_responses
 from api.routers import v1_router
 from api.schemas.proof import CheckpointOut, CheckpointsOut, LedgerVerificationOut
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -24,9 +25,11 @@ HASH = r"^[0-9a-f]{64}$"
 
 
 @router.post("/checkpoints", status_code=status.HTTP_201_CREATED)
-def make_ledger_checkpoint(actor: Checkpointer, service: ServiceDep) -> CheckpointOut:
+def make_ledger_checkpoint(actor: Checkpointer, service: ServiceDep, write: WriteDep) -> CheckpointOut:
     """Seal every event so far and answer the position and running hash to keep (auditor, admin)."""
-    return CheckpointOut.model_validate(asdict(make_checkpoint(service, actor)))
+    once = write.once(lambda _book, checkpoint, _full: CheckpointOut.model_validate(asdict(checkpoint)))
+    made = make_checkpoint(service, actor, once=once)
+    return write.done(None, CheckpointOut.model_validate(asdict(made)))
 
 
 @router.get("/checkpoints")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServiceDep, allowed
 from api.openapi import problem_responses
-from api.readside import ReadSideDep, mark_freshness
+from api.readside import ReadSideDep, applied, mark_freshness
 from api.routers import v1_router
 from api.schemas.budget import Balances
 from api.schemas.types import Ref, Status
@@ -100,7 +100,7 @@ def by_reference(
     return [found] if in_scope(actor, budget) and filters.match(found) else []
 
 
-@router.get("", responses=problem_responses(401, 403, 422, 500))
+@router.get("", responses=problem_responses(401, 403, 422, 500, 503), dependencies=[applied("balances")])
 def list_budgets(
     actor: Lister,
     read_side: ReadSideDep,

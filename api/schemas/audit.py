@@ -28,7 +28,10 @@ class EventOut(BaseModel):
 
 
 class HistoryOut(BaseModel):
-    events: list[EventOut]
+    events: list[EventOut] = Field(description="oldest first, a page at a time")
+    next_cursor: str | None = Field(
+        default=None, description="pass as `cursor` for the events after these; null on the last page"
+    )
 
 
 class VerificationOut(BaseModel):

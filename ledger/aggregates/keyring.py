@@ -5,9 +5,8 @@ itself on the record (who, when, why). Keys are 256-bit random tokens, so a
 plain SHA-256 is enough to store them; comparison is constant-time.
 
 A key may expire (`KeyExpires`, recorded with its creation): from that moment it
-is refused like a revoked one. A key's use is recorded at most once a day
-(`KeyUsed`), so an administrator sees which keys are idle without every read
-becoming a write.
+is refused like a revoked one. When a key was last used is not kept here but in a
+side table (`ledger.key_use`): it is not a fact about the key ring worth an event.
 """
 
 from __future__ import annotations
@@ -102,18 +101,6 @@ class KeyRing(Aggregate):
     @event("KeyExpires")
     def _expires(self, key_id: str, expires_at: datetime) -> None:
         self.entries[key_id].expires_at = expires_at
-
-    def note_use(self, key_id: str, on: date) -> bool:
-        """Record that the key was used on `on`, once a day at most; True if an event was made."""
-        entry = self.entries[key_id]
-        if entry.last_used_on is not None and entry.last_used_on >= on:
-            return False
-        self._used(key_id, on)
-        return True
-
-    @event("KeyUsed")
-    def _used(self, key_id: str, on: date) -> None:
-        self.entries[key_id].last_used_on = on
 
     def revoke(self, key_id: str, reason: str, by: str) -> None:
         if key_id not in self.entries:

@@ -20,6 +20,7 @@ from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.checkpoints import CHECKPOINTS_ID, Checkpoint, Checkpoints
 from ledger.application import Ledger
+from ledger.idempotency import Once, records
 from ledger.proof.rule import GENESIS, fingerprint, link, short
 from ledger.proof.store import head_position, stored_events
 
@@ -42,15 +43,18 @@ def list_checkpoints(app: Ledger, actor: Actor) -> list[Checkpoint]:
     return list(load_checkpoints(app).checkpoints)
 
 
-def make_checkpoint(app: Ledger, actor: Actor) -> Checkpoint:
+def make_checkpoint(app: Ledger, actor: Actor, once: Once | None = None) -> Checkpoint:
+    """With `once` (a request's idempotency key) a repeated request answers the first checkpoint."""
     authorize(actor, Action.CHECKPOINTS)
     for _ in range(ATTEMPTS):
+        if once:
+            once.check(app.repository)
         book = load_checkpoints(app)
         _seal_up_to(app, book, head_position(app))
         running = book.segments[-1].running_hash if book.segments else GENESIS
         book.make(book.sealed_to, running, datetime.now(UTC), actor.id)
         try:
-            app.save(book)
+            app.save(book, *records(once, book, book.checkpoints[-1]))
         except IntegrityError:
             continue
         return book.checkpoints[-1]
