@@ -10,8 +10,6 @@ if a retry after a lost reply already recorded it).
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -26,6 +24,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
 
@@ -59,6 +58,7 @@ class Ledger(Application[UUID]):
         self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
         self.max_attempts = settings.max_attempts
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
+        self.writers = KeyedQueue()  # one budget's writers queue here (ledger.ops.queueing)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -108,6 +108,7 @@ class Ledger(Application[UUID]):
             raise errors.ReferenceTaken(f"reference {budget.reference!r} is taken") from None
         return Outcome(budget, budget.id, recordings[-1].notification.id)
 
+    @queued_by_budget
     def change(
         self, actor: Actor, action: str, budget_id: UUID, command: Callable[[Budget], T]
     ) -> Outcome[T]:
@@ -120,7 +121,7 @@ class Ledger(Application[UUID]):
             try:
                 recordings = self.save(budget)
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                back_off(attempt)
                 continue
             return Outcome(budget, result, recordings[-1].notification.id)
         raise errors.ConcurrentUpdate(f"budget {budget_id} kept changing; try again")

@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 APP_DIR = "budget-ledger"
 STORE_FILE = "ledger.db"
-DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_MAX_ATTEMPTS = 40  # ledger.ops.queueing: many short, jittered retries
 
 
 def default_data_dir() -> Path:
