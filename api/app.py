@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, openapi, pages, problems
+from api import docs, errors, health, observability, openapi, pages, problems
 from api.routers import (
     allocation,
     analytics,
@@ -34,6 +34,7 @@ from api.routers import (
     spends,
     trials,
 )
+from ledger.ops.health import ProcessGauges
 from ledger.projections.readside import ReadSide
 from ledger.settings import Settings
 from ledger.use_cases import LedgerService
@@ -129,7 +130,17 @@ def create_app(
     ]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _pages(app)
+    _operations(app)
     return app
+
+
+def _operations(app: FastAPI) -> None:
+    """Health, metrics and request ids (`api.health`, `api.observability`)."""
+    health.install(app)
+    templates = ["/v1" + r.path for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    templates += [r.path for r in app.routes if isinstance(r, APIRoute)]
+    metrics = observability.install(app, templates)
+    metrics.registry.register(ProcessGauges(app.state.service, app.state.read_side))
 
 
 def _pages(app: FastAPI) -> None:

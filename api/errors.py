@@ -76,6 +76,9 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # operations (api.health, api.outage)
+    "store-unavailable": (503, "The event store cannot be reached right now."),
+    "not-ready": (503, "The ledger is not ready to serve."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 

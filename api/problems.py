@@ -33,6 +33,8 @@ ADVICE = {
     415: "Send the body as JSON with the header Content-Type: application/json.",
     422: "Correct the fields named in `detail` and listed in `errors`, then send again. Nothing was "
     "recorded.",
+    503: "The ledger cannot reach its store or is catching up. Nothing was recorded; send the same request "
+    "again (with the same Idempotency-Key) after the seconds in the Retry-After header.",
     500: "The ledger failed; the operators have the details in the log. Nothing you sent was at fault.",
 }
 

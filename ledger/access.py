@@ -47,6 +47,8 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # operations (ledger.ops, api.health)
+    METRICS = "metrics"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -80,6 +82,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # operations
+        Action.METRICS: {ADMIN},
     }.items()
 }
 
@@ -110,6 +114,8 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    # operations
+    Action.METRICS: "read the service's metrics",
 }
 
 

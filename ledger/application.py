@@ -1,9 +1,11 @@
 """The application service: the one place that loads, decides and saves budgets.
 
 Every use case takes the calling `Actor`, checks `ledger.access`, loads the
-budget, runs one command on it and saves. A save that loses an optimistic
-concurrency race (another writer saved the same budget version first) is
-retried on a fresh load a bounded number of times, so concurrent spends are
+budget, runs one command on it and saves. Writers of one budget queue
+first-come-first-served inside the process (`ledger.ops.queueing`), so a save
+loses an optimistic concurrency race (another writer saved the same budget
+version first) only to another process; such a loss is retried on a fresh load
+after a short jittered sleep, a bounded number of times, so concurrent spends are
 never lost or doubled: the retry re-checks the rules (and finds its own spend,
 if a retry after a lost reply already recorded it).
 """
@@ -24,6 +26,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.ops.metrics import CONTENTION_EXHAUSTED
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
@@ -124,6 +127,7 @@ class Ledger(Application[UUID]):
                 back_off(attempt)
                 continue
             return Outcome(budget, result, recordings[-1].notification.id)
+        CONTENTION_EXHAUSTED.inc()
         raise errors.ConcurrentUpdate(f"budget {budget_id} kept changing; try again")
 
     @staticmethod

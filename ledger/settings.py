@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     #: seconds to wait for PostgreSQL before giving up
     connect_timeout: int = Field(default=5, ge=1, le=120)
 
+    # --- operations (ledger.ops) ---
+    #: /health/ready answers 503 while a read model trails the event store by more events
+    ready_max_lag: int = Field(default=1000, ge=0)
+    #: log level of the JSON logs `ledger serve` writes to stderr
+    log_level: str = "INFO"
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

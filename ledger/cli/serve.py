@@ -19,7 +19,13 @@ def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
 ) -> None:
-    """Run the API (docs at /docs)."""
+    """Run the API (docs at /docs); logs go to stderr as JSON lines carrying request ids."""
     import uvicorn
 
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port)
+    from ledger.cli.context import current_settings
+    from ledger.ops.logs import log_config
+
+    settings = current_settings()
+    uvicorn.run(
+        APP_FACTORY, factory=True, host=host, port=port, log_config=log_config(settings.log_level.upper())
+    )

@@ -24,6 +24,8 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
+from ledger.ops.metrics import CONTENTION_RETRIES
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -108,6 +110,7 @@ def back_off(attempt: int) -> float:
     attempts (`Settings.max_attempts`, 40) of short sleeps: at most about 1.8 s of
     sleeping in all, well inside a client's patience.
     """
+    CONTENTION_RETRIES.inc()
     delay = random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
     time.sleep(delay)
     return delay

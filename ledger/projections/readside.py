@@ -91,6 +91,14 @@ class ReadSide:
         )
         return factory.tracking_recorder(model.view_class(self.url))
 
+    def pools(self) -> list[tuple[str, Any]]:
+        """(name, owner of a pool) for each running read model: its view and its upstream reader."""
+        with self._lock:
+            running = list(self._runners.items())
+        return [
+            (f"{n}-{part}", o) for n, (_, r) in running for part, o in (("view", r.view), ("reader", r.app))
+        ]
+
     def position(self, name: str) -> int:
         return int(self.view(name).position())
 

@@ -75,10 +75,12 @@ def test_serve_runs_the_app_factory_under_uvicorn(run: Any, monkeypatch: pytest.
     monkeypatch.setattr("uvicorn.run", lambda *a, **kw: calls.append((a, kw)))
     assert run("serve", "--host", "0.0.0.0", "--port", "9000").exit_code == 0
     assert run("serve").exit_code == 0
-    assert calls == [
+    where = [(a, {k: kw[k] for k in ("factory", "host", "port")}) for a, kw in calls]
+    assert where == [
         (("api.app:create_app",), {"factory": True, "host": "0.0.0.0", "port": 9000}),
         (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000}),
     ]
+    assert all(kw["log_config"]["formatters"]["json"] for _, kw in calls)  # ledger.ops.logs
     from api.app import create_app  # the factory the string names
 
     assert callable(create_app)
