@@ -26,6 +26,7 @@ from api.routers import (
     budgets,
     disputes,
     envelopes,
+    ingest,
     instalments,
     listing,
     monitoring,
@@ -46,6 +47,7 @@ ROUTERS: list[APIRouter] = [
     allocation.router,
     instalments.router,
     spends.router,
+    ingest.router,
     monitoring.router,
     trials.router,
     disputes.router,
@@ -111,7 +113,8 @@ def create_app(
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, paths=batch)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -222,18 +222,20 @@ def json_only(request: Request) -> None:
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes is refused with a 413 problem, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, paths: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.paths = paths or {}  # larger limits for the routes that take files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.paths.get(scope.get("path", ""), self.limit)
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
+        if declared.isdigit() and int(declared) > limit:
             request = Request(scope)
             title = HTTP_PROBLEMS["payload-too-large"][1]
-            detail = str(PayloadTooLarge(self.limit).detail)
+            detail = str(PayloadTooLarge(limit).detail)
             response = problem(
                 str(request.base_url), 413, "payload-too-large", title, detail, request.url.path
             )
@@ -244,8 +246,8 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise PayloadTooLarge(self.limit)
+            if seen > limit:
+                raise PayloadTooLarge(limit)
             return message
 
         await self.app(scope, limited, send)

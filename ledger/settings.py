@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     run_projections: bool = True
     #: request bodies above this many bytes are refused with 413 as they are read
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    #: a month-end file sent to `POST /v1/spends:batch` may be this large (about 100,000 rows)
+    max_batch_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     #: how often a command that loses an optimistic-concurrency race is retried
     max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1)
     #: browser origins allowed to call the API (comma-separated); empty turns CORS off

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import budgets, demo, envelopes, keys, projections, serve
+from ledger.cli import budgets, demo, envelopes, ingest, keys, projections, serve
 from ledger.cli.context import load_settings, uses_store
 
 DISTRIBUTION = "budget-ledger"
@@ -34,6 +34,7 @@ app.add_typer(projections.app, name="projections")
 app.add_typer(envelopes.app, name="envelopes")
 app.command("serve")(uses_store(serve.serve))
 app.command("demo")(uses_store(demo.demo))
+app.command("ingest")(uses_store(ingest.ingest_file))
 
 
 def ledger_version() -> str:
