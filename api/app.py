@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, health, observability, openapi, pages, problems
+from api import docs, errors, health, observability, openapi, outage, pages, problems
 from api.routers import (
     allocation,
     analytics,
@@ -36,6 +36,7 @@ from api.routers import (
     trials,
 )
 from ledger.ops.health import ProcessGauges
+from ledger.ops.outage import open_ledger
 from ledger.projections.readside import ReadSide
 from ledger.settings import Settings
 from ledger.use_cases import LedgerService
@@ -81,6 +82,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if app.state.run_projections:
             app.state.read_side.stop()
+        if app.state.tables is not None:  # ledger.ops.outage: tables made after a start while down
+            app.state.tables.stop()
         if app.state.owns_service:
             app.state.service.close()
 
@@ -109,7 +112,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.owns_service = service is None
-    app.state.service = service if service is not None else LedgerService(settings=settings)
+    app.state.service, app.state.tables = (service, None) if service is not None else open_ledger(settings)
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
@@ -140,6 +143,7 @@ def create_app(
 def _operations(app: FastAPI) -> None:
     """Health, metrics and request ids (`api.health`, `api.observability`)."""
     health.install(app)
+    outage.install(app)
     templates = ["/v1" + r.path for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
     templates += [r.path for r in app.routes if isinstance(r, APIRoute)]
     metrics = observability.install(app, templates)

@@ -17,13 +17,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import ServiceDep, allowed
 from api.errors import PROBLEM_JSON, problem_type
+from api.outage import RETRY_AFTER_SECONDS
 from api.readside import ReadSideDep
 from ledger.access import Action
-from ledger.ops.health import readiness
+from ledger.ops.health import Readiness, readiness
 from ledger.ops.metrics import PROCESS
-
-#: seconds a caller told "not ready" or "store unavailable" waits before trying again
-RETRY_AFTER_SECONDS = 2
 
 
 def install(app: FastAPI) -> None:
@@ -40,7 +38,11 @@ def live() -> dict[str, str]:
 
 
 def ready(request: Request, service: ServiceDep, read_side: ReadSideDep) -> JSONResponse:
-    state = readiness(service, read_side, request.app.state.settings.ready_max_lag)
+    tables = request.app.state.tables  # made in the background after a start while the store was down
+    if tables is not None and not tables.done.is_set():
+        state = Readiness(False, "unreachable since start: tables not made yet")
+    else:
+        state = readiness(service, read_side, request.app.state.settings.ready_max_lag)
     if state.ready:
         return JSONResponse(state.as_json())
     body = {
