@@ -18,21 +18,26 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, health, observability, openapi, outage, pages, problems
+from api import docs, errors, health, observability, openapi, outage, pages, problems, writes
+from api import security as security_layer
+from api.routers import access_log as access_log_router
 from api.routers import (
     allocation,
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
     ingest,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
     reviews_status,
     spends,
+    statement,
     trials,
 )
 from ledger.ops.health import ProcessGauges
@@ -57,6 +62,11 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    access_log_router.router,  # security (issue 14)
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.
@@ -116,6 +126,7 @@ def create_app(
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
+    writes.install(app)  # a repeated request's answer (Idempotency-Key)
     batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, paths=batch)
     if settings.cors_origins:
@@ -126,6 +137,9 @@ def create_app(
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
         )
+    # --- security (issue 14): its middleware lives in api.security ---
+    security_layer.install(app, settings)
+    # --- end security ---
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [

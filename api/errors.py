@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
 from ledger import errors
+from ledger.aggregates.text import printable
 
 PROBLEMS_PATH = "/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -79,6 +80,11 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     # operations (api.health, api.outage)
     "store-unavailable": (503, "The event store cannot be reached right now."),
     "not-ready": (503, "The ledger is not ready to serve."),
+    # --- security (issue 14) ---
+    "malformed-request": (400, "The request is not well-formed HTTP."),
+    "too-many-requests": (429, "Too many requests; wait and try again."),
+    # read your writes (api.readside.applied)
+    "read-model-behind": (503, "The read models have not yet applied the position asked for."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 
@@ -95,7 +101,7 @@ def problem(
         type=problem_type(base_url, slug),
         title=title,
         status=status,
-        detail=detail,
+        detail=printable(detail),  # security (issue 14): never echo a control character
         instance=instance,
         **extra,
     )

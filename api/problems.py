@@ -33,9 +33,11 @@ ADVICE = {
     415: "Send the body as JSON with the header Content-Type: application/json.",
     422: "Correct the fields named in `detail` and listed in `errors`, then send again. Nothing was "
     "recorded.",
-    503: "The ledger cannot reach its store or is catching up. Nothing was recorded; send the same request "
-    "again (with the same Idempotency-Key) after the seconds in the Retry-After header.",
     500: "The ledger failed; the operators have the details in the log. Nothing you sent was at fault.",
+    503: "Wait the seconds the Retry-After header gives, then ask again. If the read models are behind "
+    "(read-model-behind), the write is safely recorded and they are catching up with it; if the store "
+    "cannot be reached or the ledger is not ready, nothing was recorded: send the same request again, "
+    "with the same Idempotency-Key.",
 }
 
 

@@ -49,6 +49,12 @@ class Action(StrEnum):
     KEYS = "keys"
     # operations (ledger.ops, api.health)
     METRICS = "metrics"
+    # --- security (issue 14) ---
+    ACCESS_LOG = "access_log"
+    # --- the whole-ledger proof and dispute packs (audit) ---
+    CHECKPOINTS = "checkpoints"
+    STATEMENT = "statement"
+    DISPUTE_PACK = "dispute_pack"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -84,6 +90,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.KEYS: {ADMIN},
         # operations
         Action.METRICS: {ADMIN},
+        # --- security (issue 14) ---
+        Action.ACCESS_LOG: {AUDITOR, ADMIN},
+        # --- audit ---
+        Action.CHECKPOINTS: {AUDITOR, ADMIN},
+        Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
+        Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
     }.items()
 }
 
@@ -116,6 +128,12 @@ DOING: dict[Action, str] = {
     Action.KEYS: "manage API keys",
     # operations
     Action.METRICS: "read the service's metrics",
+    # --- security (issue 14) ---
+    Action.ACCESS_LOG: "read the log of who read which family's data",
+    # --- audit ---
+    Action.CHECKPOINTS: "make or list the ledger's checkpoints",
+    Action.STATEMENT: "read a budget's statement",
+    Action.DISPUTE_PACK: "read a budget's dispute pack",
 }
 
 
@@ -131,12 +149,18 @@ def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
     if actor.role not in PERMISSIONS[action]:
         raise Forbidden(f"{role_key(actor.role)} may not {DOING[action]}.")
     if budget is not None and not in_scope(actor, budget):
-        raise Forbidden(out_of_scope(actor, budget.reference))
+        raise Forbidden(out_of_scope(actor))
 
 
-def out_of_scope(actor: Actor, what: object) -> str:
-    """The refusal for a budget the caller's organisation or family does not hold."""
-    return f"Budget {what} is outside what this {actor.role} key may see."
+# --- security: refusals that reveal nothing (issue 14) ------------------------------
+def out_of_scope(actor: Actor) -> str:
+    """The one refusal a scoped caller hears for a budget it may not see *or* that does not exist.
+
+    It names neither the budget's id nor its reference (which can hold a council's case
+    number), and reads the same either way, so a broker or family key cannot probe
+    which budgets exist.
+    """
+    return f"{role_key(actor.role)} may see only its own budgets; this is not one of them."
 
 
 def is_scoped(actor: Actor) -> bool:

@@ -16,8 +16,8 @@ from typing import Annotated
 
 import typer
 
+from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, serve
 from ledger.cli import backup as backup_command  # operations (ledger.ops)
-from ledger.cli import budgets, demo, envelopes, ingest, keys, projections, serve
 from ledger.cli import migrate as migrate_command
 from ledger.cli.context import load_settings, uses_store
 
@@ -41,6 +41,13 @@ app.command("migrate")(uses_store(migrate_command.migrate))
 app.command("backup")(uses_store(backup_command.backup))
 app.command("restore")(uses_store(backup_command.restore))
 app.command("ingest")(uses_store(ingest.ingest_file))
+# --- audit: the proof and the auditor's reads ---
+app.command("checkpoint")(audit.checkpoint)
+app.command("verify")(audit.verify)
+app.command("history")(audit.history)
+app.command("state")(audit.state)
+app.command("export")(audit.export)
+app.command("dispute-pack")(audit.dispute_pack_command)
 
 
 def ledger_version() -> str:

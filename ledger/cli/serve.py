@@ -22,6 +22,9 @@ from ledger.store import StoreUnreachable, check_reachable, describe
 
 #: named, not imported: the ledger package never imports the web layer (tests/unit/test_layers.py)
 APP_FACTORY = "api.app:create_app"
+#: uvicorn's h11 protocol answering malformed HTTP as a problem, not text/plain (issue 14),
+#: and cutting off request heads that do not arrive in time (ledger.ops.headtimeout)
+HTTP_PROTOCOL = "api.protocol:LedgerH11Protocol"
 
 
 def serve(
@@ -69,7 +72,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
-            http=headtimeout.PROTOCOL,
+            http=HTTP_PROTOCOL,
             timeout_keep_alive=timeout_keep_alive,
             limit_concurrency=limit_concurrency,
             timeout_graceful_shutdown=timeout_graceful_shutdown,

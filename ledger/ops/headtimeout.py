@@ -9,8 +9,9 @@ it closes the connection if the client has still not sent a whole request head
 is done; the body is bounded by `LEDGER_MAX_BODY_BYTES` and keep-alive idling by
 uvicorn's own `--timeout-keep-alive`.
 
-Named by import path (`PROTOCOL`) so worker processes started by uvicorn import it
-themselves; the timeout travels in the environment for the same reason.
+`api.protocol` combines it with the API's problem answer for malformed HTTP; it is
+named by import path so worker processes started by uvicorn import it themselves,
+and the timeout travels in the environment for the same reason.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import os
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-PROTOCOL = "ledger.ops.headtimeout:HeadTimeoutProtocol"
 ENV = "LEDGER_HEAD_TIMEOUT"
 DEFAULT_SECONDS = 10.0
 

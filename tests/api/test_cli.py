@@ -81,6 +81,14 @@ def test_serve_runs_the_app_factory_under_uvicorn(run: Any, monkeypatch: pytest.
         (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000}),
     ]
     assert all(kw["log_config"]["formatters"]["json"] for _, kw in calls)  # ledger.ops.logs
+    from api.protocol import LedgerH11Protocol
+    from api.security.wire import ProblemH11Protocol  # malformed HTTP answered as a problem
+    from ledger.ops.headtimeout import HeadTimeoutProtocol  # slow heads cut off
+
+    assert all(kw["http"] == "api.protocol:LedgerH11Protocol" for _, kw in calls)
+    assert issubclass(LedgerH11Protocol, ProblemH11Protocol) and issubclass(
+        LedgerH11Protocol, HeadTimeoutProtocol
+    )
     from api.app import create_app  # the factory the string names
 
     assert callable(create_app)
