@@ -78,6 +78,9 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # operations (api.health, api.outage)
+    "store-unavailable": (503, "The event store cannot be reached right now."),
+    "not-ready": (503, "The ledger is not ready to serve."),
     # --- security (issue 14) ---
     "malformed-request": (400, "The request is not well-formed HTTP."),
     "too-many-requests": (429, "Too many requests; wait and try again."),

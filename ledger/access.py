@@ -47,6 +47,8 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # operations (ledger.ops, api.health)
+    METRICS = "metrics"
     # --- security (issue 14) ---
     ACCESS_LOG = "access_log"
     # --- the whole-ledger proof and dispute packs (audit) ---
@@ -86,6 +88,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # operations
+        Action.METRICS: {ADMIN},
         # --- security (issue 14) ---
         Action.ACCESS_LOG: {AUDITOR, ADMIN},
         # --- audit ---
@@ -122,6 +126,8 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    # operations
+    Action.METRICS: "read the service's metrics",
     # --- security (issue 14) ---
     Action.ACCESS_LOG: "read the log of who read which family's data",
     # --- audit ---
