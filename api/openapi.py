@@ -41,6 +41,11 @@ GENERIC: dict[int, tuple[str, str, str]] = {
         "The body was sent as a form; send JSON with Content-Type: application/json.",
     ),
     422: ("invalid-input", rule_title(errors.InvalidInput), "The body field amount is required."),
+    429: (
+        "too-many-requests",
+        HTTP_PROBLEMS["too-many-requests"][1],
+        "This key has sent more requests than its limit; wait before trying again.",
+    ),
     500: ("internal-error", HTTP_PROBLEMS["internal-error"][1], "The server failed; the error is logged."),
     503: (
         "read-model-behind",
@@ -91,8 +96,68 @@ def summary_of(description: str) -> str:
     return first.rstrip(".")
 
 
+#: answers any /v1 route may give, whatever it does: a key over its limit, the store or a read model away
+ANYWHERE: dict[int, tuple[str, str, str]] = {
+    429: GENERIC[429],
+    503: (
+        "store-unavailable",
+        HTTP_PROBLEMS["store-unavailable"][1],
+        "The event store cannot be reached right now; try again shortly.",
+    ),
+}
+
+
 def polish(schema: dict[str, Any]) -> None:
-    """Summaries from docstrings, in place (operation ids are set on the routers)."""
-    for operation in (op for path in schema["paths"].values() for op in path.values()):
-        if operation.get("description"):
-            operation["summary"] = summary_of(operation["description"])
+    """Summaries from docstrings, the answers every route may give, and links; in place."""
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            if operation.get("description"):
+                operation["summary"] = summary_of(operation["description"])
+            answers = operation.get("responses", {})
+            if path.startswith("/v1") and "500" in answers:
+                for status, example in ANYWHERE.items():
+                    answers.setdefault(str(status), _raw_answer(answers["500"], status, example))
+    link(schema)
+
+
+def _raw_answer(like: dict[str, Any], status: int, example: tuple[str, str, str]) -> dict[str, Any]:
+    """A problem answer shaped like the operation's generated 500, with `example`."""
+    content = {
+        media: {**body, "examples": {example[0]: _example(status, *example)}}
+        for media, body in like.get("content", {}).items()
+    }
+    return {"description": http.HTTPStatus(status).phrase, "content": content}
+
+
+def link(schema: dict[str, Any]) -> None:
+    """OpenAPI links from each creating POST to the operations on what it created, in place.
+
+    `POST /v1/budgets` links to every operation under `/v1/budgets/{budget_id}`, passing
+    the answer's `id`; `POST .../spends` to those under `.../spends/{spend_id}`, passing
+    `spend_id` and the request's own path parameters; and so on. Generated clients and
+    stateful testers (schemathesis) follow them from a create to its follow-ups.
+    """
+    paths: dict[str, dict[str, Any]] = schema["paths"]
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        own = re.findall(r"{(\w+)}", path)
+        links: dict[str, Any] = {}
+        for other, other_operations in paths.items():
+            match = re.fullmatch(re.escape(path) + r"/{(\w+)}(/.*)?", other)
+            if match is None:
+                continue
+            new = match.group(1)
+            if set(re.findall(r"{(\w+)}", other)) - {*own, new}:
+                continue  # it needs something this answer does not give
+            field = "id" if path.endswith("/budgets") else new
+            parameters = {p: f"$request.path.{p}" for p in own}
+            parameters[new] = f"$response.body#/{field}"
+            for operation in other_operations.values():
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": parameters,
+                }
+        if links:
+            created["links"] = links
