@@ -31,6 +31,7 @@ from api.routers import (
     monitoring,
     ras,
     reviews_status,
+    schemes,
     spends,
     trials,
 )
@@ -53,6 +54,7 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    schemes.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

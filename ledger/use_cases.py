@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
-from ledger.aggregates.state import Spend
+from ledger.aggregates.state import ReturnLine, Spend
 from ledger.application import Ledger, Outcome
 from ledger.ras import assess, get_scheme
+from ledger.schemes import BudgetScheme
+from ledger.schemes.published import find_scheme, publish_scheme, published_schemes
 
 
 class LedgerService(Ledger):
@@ -58,7 +62,7 @@ class LedgerService(Ledger):
         )
 
     def release_instalment(self, actor: Actor, budget_id: UUID, number: int) -> Outcome[None]:
-        return self.change(actor, "instalments", budget_id, lambda b: b.release_instalment(actor, number))
+        return self.change(actor, "release", budget_id, lambda b: b.release_instalment(actor, number))
 
     def cancel_instalment(self, actor: Actor, budget_id: UUID, number: int, reason: str) -> Outcome[None]:
         return self.change(
@@ -86,20 +90,21 @@ class LedgerService(Ledger):
         period_end: date,
         declared_spent: Decimal,
         notes: str,
+        lines: list[ReturnLine] | None = None,
     ) -> Outcome[str]:
         return self.change(
             actor,
             "submit_return",
             budget_id,
-            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes),
+            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes, lines),
         )
 
     def accept_return(self, actor: Actor, budget_id: UUID, return_id: str) -> Outcome[None]:
-        return self.change(actor, "decide_return", budget_id, lambda b: b.accept_return(actor, return_id))
+        return self.change(actor, "take_return", budget_id, lambda b: b.accept_return(actor, return_id))
 
     def query_return(self, actor: Actor, budget_id: UUID, return_id: str, reason: str) -> Outcome[None]:
         return self.change(
-            actor, "decide_return", budget_id, lambda b: b.query_return(actor, return_id, reason)
+            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason)
         )
 
     def recover_surplus(self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str) -> Outcome[None]:
@@ -169,3 +174,34 @@ class LedgerService(Ledger):
 
     def close_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
         return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason))
+
+    # --- budget schemes (ledger.schemes): published as data, pinned by a budget when it opens ----
+    def open_budget(  # type: ignore[override]
+        self, actor: Actor, scheme: str | None = None, scheme_version: int | None = None, **fields: Any
+    ) -> Outcome[UUID]:
+        """Open a budget under `scheme` (its latest version unless given); the default scheme if none."""
+        authorize(actor, Action.OPEN)
+        pinned = find_scheme(self, scheme, scheme_version) if scheme else None
+        return super().open_budget(actor, scheme=pinned, **fields)
+
+    def budget_schemes(self) -> list[BudgetScheme]:
+        return published_schemes(self)
+
+    def budget_scheme(self, scheme_id: str, version: int | None = None) -> BudgetScheme:
+        return find_scheme(self, scheme_id, version)
+
+    def publish_scheme(self, document: object, by: str) -> tuple[BudgetScheme, bool]:
+        return publish_scheme(self, document, by)
+
+    def confirm_bank_account(self, actor: Actor, budget_id: UUID, confirmed_on: date) -> Outcome[None]:
+        return self.change(
+            actor, "confirm_bank_account", budget_id, lambda b: b.confirm_bank_account(actor, confirmed_on)
+        )
+
+    def approve_spend(self, actor: Actor, budget_id: UUID, spend_id: str) -> Outcome[Spend]:
+        return self.change(actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id))
+
+    def reject_spend(self, actor: Actor, budget_id: UUID, spend_id: str, reason: str) -> Outcome[None]:
+        return self.change(
+            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason)
+        )

@@ -12,6 +12,7 @@ from api.schemas.commands import ReasonIn, ReturnIn
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.state import ReturnLine
 
 router = v1_router(
     prefix="/budgets/{budget_id}/monitoring-returns",
@@ -19,7 +20,7 @@ router = v1_router(
     responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
 Submitter = Annotated[Actor, allowed(Action.SUBMIT_RETURN)]
-Decider = Annotated[Actor, allowed(Action.DECIDE_RETURN)]
+Decider = Annotated[Actor, allowed(Action.TAKE_RETURN)]
 
 
 @router.post("", status_code=201, responses=conflicts(errors.BudgetClosed))
@@ -27,15 +28,16 @@ def submit_return(
     budget_id: BudgetId, body: ReturnIn, actor: Submitter, service: ServiceDep
 ) -> ReturnSubmittedAnswer:
     """Submit a monitoring return (family or broker in scope, caseworker)."""
+    lines = [ReturnLine(**dict(line)) for line in body.lines] if body.lines is not None else None
     outcome = service.submit_return(
-        actor, budget_id, body.period_start, body.period_end, body.declared_spent, body.notes
+        actor, budget_id, body.period_start, body.period_end, body.declared_spent, body.notes, lines
     )
     return ReturnSubmittedAnswer.of(outcome.budget, return_id=outcome.result)
 
 
 @router.post("/{return_id}/acceptance", responses=conflicts(errors.ReturnAlreadyDecided))
 def accept_return(budget_id: BudgetId, return_id: ItemId, actor: Decider, service: ServiceDep) -> DoneAnswer:
-    """Accept a submitted return (caseworker): it opens the gate of the next gated instalment."""
+    """Accept a submitted return (caseworker, or the scheme's payments administrator)."""
     return DoneAnswer.of(service.accept_return(actor, budget_id, return_id).budget)
 
 
@@ -43,5 +45,5 @@ def accept_return(budget_id: BudgetId, return_id: ItemId, actor: Decider, servic
 def query_return(
     budget_id: BudgetId, return_id: ItemId, body: ReasonIn, actor: Decider, service: ServiceDep
 ) -> DoneAnswer:
-    """Query a submitted return with a reason (caseworker); the family answers with a new return."""
+    """Query a submitted return with a reason (caseworker, or the scheme's payments administrator)."""
     return DoneAnswer.of(service.query_return(actor, budget_id, return_id, body.reason).budget)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header
+from fastapi import Header, Response
 
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
@@ -44,14 +44,26 @@ IdempotencyKey = Annotated[
         errors.StreamNotAllocated,
         errors.IdempotencyKeyReused,
         errors.ConcurrentUpdate,
+        errors.CategoryNotAllowed,
+        errors.CategoryCapExceeded,
     ),
 )
 def record_spend(
-    budget_id: BudgetId, body: SpendIn, key: IdempotencyKey, actor: Spender, service: ServiceDep
+    budget_id: BudgetId,
+    body: SpendIn,
+    key: IdempotencyKey,
+    actor: Spender,
+    service: ServiceDep,
+    response: Response,
 ) -> SpendRecordedAnswer:
-    """Record a spend from available funds (broker in scope, caseworker); retries answer the same spend."""
+    """Record a spend from available funds (broker in scope, caseworker, the family where its scheme
+    allows); retries answer the same spend. Above the scheme's approval threshold it is held: 202."""
     outcome = service.record_spend(actor, budget_id, SpendRequest(**dict(body)), idempotency_key=key)
-    return SpendRecordedAnswer.of(outcome.budget, spend_id=outcome.result.spend_id)
+    spend_id = outcome.result.spend_id
+    held = spend_id in outcome.budget.awaiting_approval
+    if held:
+        response.status_code = 202
+    return SpendRecordedAnswer.of(outcome.budget, spend_id=spend_id, awaiting_approval=held)
 
 
 @router.post(

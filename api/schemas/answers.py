@@ -29,6 +29,10 @@ class InstalmentScheduledAnswer(DoneAnswer):
 
 class SpendRecordedAnswer(DoneAnswer):
     spend_id: str
+    awaiting_approval: bool = Field(
+        default=False,
+        description="true (with status 202): above the scheme's approval threshold, it counts once approved",
+    )
 
 
 class ReturnSubmittedAnswer(DoneAnswer):

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import budgets, demo, envelopes, keys, projections, serve
+from ledger.cli import budgets, demo, envelopes, keys, projections, schemes, serve
 from ledger.cli.context import load_settings, uses_store
 
 DISTRIBUTION = "budget-ledger"
@@ -32,6 +32,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(budgets.app, name="budgets")
 app.add_typer(projections.app, name="projections")
 app.add_typer(envelopes.app, name="envelopes")
+app.add_typer(schemes.app, name="schemes")
 app.command("serve")(uses_store(serve.serve))
 app.command("demo")(uses_store(demo.demo))
 
