@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -11,7 +12,8 @@ from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
 from api.schemas.answers import DoneAnswer
 from api.schemas.commands import ReasonIn
-from api.schemas.schemes import BankAccountIn, SchemeOut, SchemesOut
+from api.schemas.schemes import BankAccountIn, BudgetMonitoringOut, SchemeOut, SchemesOut
+from api.schemas.types import Day
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -20,6 +22,7 @@ router = v1_router(tags=["schemes"], responses=problem_responses(401, 403, 422, 
 Reader = Annotated[Actor, allowed(Action.SCHEMES)]
 Confirmer = Annotated[Actor, allowed(Action.CONFIRM_BANK_ACCOUNT)]
 Approver = Annotated[Actor, allowed(Action.APPROVE_SPEND)]
+MonitoringReader = Annotated[Actor, allowed(Action.MONITORING)]
 
 
 @router.get("/schemes")
@@ -72,3 +75,16 @@ def reject_spend(
 ) -> DoneAnswer:
     """Reject a held spend with a reason (caseworker): it never counts."""
     return DoneAnswer.of(service.reject_spend(actor, budget_id, spend_id, body.reason).budget)
+
+
+@router.get("/budgets/{budget_id}/monitoring", responses=problem_responses(404))
+def budget_monitoring(
+    budget_id: BudgetId,
+    actor: MonitoringReader,
+    service: ServiceDep,
+    today: Annotated[Day | None, Query(description="the day overdue is counted to; default today")] = None,
+) -> BudgetMonitoringOut:
+    """Returns due by the budget scheme's schedule, met or overdue, and the gate (caseworker, auditor,
+    broker and family in scope)."""
+    budget = service.read(actor, budget_id, Action.MONITORING)
+    return BudgetMonitoringOut.of(budget, today or date.today())

@@ -10,7 +10,7 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
-from ledger.aggregates.state import ReturnLine
+from ledger.aggregates.state import ReturnDue, ReturnLine
 from ledger.aggregates.vocabulary import (
     BudgetStatus,
     Category,
@@ -22,6 +22,7 @@ from ledger.aggregates.vocabulary import (
     check_choice,
 )
 from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
+from ledger.schemes.scheme import covers
 
 
 def check_lines(lines: list[ReturnLine], declared_spent: Decimal) -> list[dict[str, Any]]:
@@ -66,9 +67,28 @@ class CaseworkCommands(BudgetBase):
                 declared_spent=declared_spent,
                 notes=notes,
                 lines=checked,
+                meets=[
+                    end for _, end, _ in self.monitoring_periods() if covers(period_start, period_end, end)
+                ],
             )
         )
         return return_id
+
+    def monitoring_periods(self) -> list[tuple[date, date, date]]:
+        """(start, end, due on) of each monitoring period the scheme sets over the budget's period."""
+        return self.scheme.monitoring_periods(self.period_start, self.period_end)
+
+    def returns_due(self) -> list[ReturnDue]:
+        """Each monitoring period with the return that accounts for it (a queried one does not)."""
+        due = []
+        for start, end, due_on in self.monitoring_periods():
+            meeting = [
+                r.return_id
+                for r in self.returns.values()
+                if r.status != ReturnStatus.QUERIED and covers(r.period_start, r.period_end, end)
+            ]
+            due.append(ReturnDue(start, end, due_on, meeting[0] if meeting else None))
+        return due
 
     def _undecided_return(self, return_id: str) -> None:
         monitoring_return = self.monitoring_return(return_id)

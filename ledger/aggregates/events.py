@@ -216,12 +216,15 @@ class MonitoringReturnSubmitted(BudgetEvent):
     notes: str
     #: the return's lines [{category, amount, units, unit}] (v2; None for returns without lines)
     lines: list[dict[str, Any]] | None
+    #: the ends of the scheme's monitoring periods this return accounts for (v2; None before)
+    meets: list[date] | None
 
     class_version = 2
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["lines"] = None
+        state["meets"] = None
 
     def apply_to(self, budget: Budget) -> None:
         budget.returns[self.return_id] = MonitoringReturn(

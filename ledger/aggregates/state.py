@@ -73,6 +73,20 @@ class MonitoringReturn:
 
 
 @dataclass(frozen=True)
+class ReturnDue:
+    """A monitoring period of the scheme's schedule, and the return that accounts for it, if any."""
+
+    period_start: date
+    period_end: date
+    due_on: date
+    return_id: str | None
+
+    def overdue_days(self, today: date) -> int | None:
+        """Days past due with no return (None: met, or not yet due)."""
+        return (today - self.due_on).days if self.return_id is None and today > self.due_on else None
+
+
+@dataclass(frozen=True)
 class ReturnLine:
     """A monitoring return's line as asked for (checked by `submit_return`)."""
 

@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.sql.expression import Executable
@@ -99,6 +100,41 @@ def _(event: ev.TrialSpendRecorded, tracking: Tracking) -> list[Write]:
 @writes_for.register
 def _(event: ev.SpendReversed, tracking: Tracking) -> list[Write]:
     return [("fact", fact_params(event, -1, REAL))]
+
+
+# --- budget schemes: what families declare on monitoring returns, by line --------------------------
+#: fact kinds of declared lines: a queried return's lines are withdrawn (its answer declares anew)
+DECLARED, WITHDRAWN = "declared", "withdrawn"
+BASES = ("recorded", "declared", "all")
+
+
+@writes_for.register
+def _(event: ev.MonitoringReturnSubmitted, tracking: Tracking) -> list[Write]:
+    day = event.period_end.isoformat()
+    return [
+        (
+            "fact",
+            {
+                "id": str(event.originator_id),
+                "spend_id": f"{event.return_id}#{n}",
+                "trial_id": REAL,
+                "kind": DECLARED,
+                "category": line["category"],
+                "stream": UNASSIGNED,
+                "month": day[:7],
+                "service_date": day,
+                "amount": to_pence(line["amount"]),
+                "units": to_pence(line["units"]) if line["units"] is not None else None,
+                "unit": line["unit"],
+            },
+        )
+        for n, line in enumerate(event.lines or [], start=1)
+    ]
+
+
+@writes_for.register
+def _(event: ev.MonitoringReturnQueried, tracking: Tracking) -> list[Write]:
+    return [("withdraw", {"id": str(event.originator_id), "lines": f"{event.return_id}#%"})]
 
 
 class SpendingProjection(ReadModelProjection):
@@ -190,7 +226,19 @@ class SpendingQueries(ReadView):
                     b.c.broker_org,
                 ).where(b.c.budget_id == bindparam("id")),
             ),
+            "withdraw": self._withdraw(),
         }
+
+    def _withdraw(self) -> Executable:
+        """A queried return's declared lines, negated (so sums over declared lines drop them)."""
+        f = self.facts
+        kept = [c for c in f.c if c.name not in ("kind", "amount", "units")]
+        return insert(f).from_select(
+            [*(c.name for c in kept), "kind", "amount", "units"],
+            select(*kept, literal(WITHDRAWN), -f.c.amount, -f.c.units).where(
+                f.c.budget_id == bindparam("id"), f.c.spend_id.like(bindparam("lines")), f.c.kind == DECLARED
+            ),
+        )
 
     def spending(
         self,
@@ -199,9 +247,15 @@ class SpendingQueries(ReadView):
         date_to: date | None = None,
         cohort: str | None = None,
         include_trials: bool = False,
+        basis: str = "recorded",
     ) -> dict[str, Any]:
-        """Net amounts, units, shares and unit costs per group; see the module's notes on shares."""
+        """Net amounts, units, shares and unit costs per group; see the module's notes on shares.
+
+        `basis`: `recorded` spends (the default), lines `declared` on monitoring returns, or `all`.
+        """
         keys = check_group_by(group_by)
+        if basis not in BASES:
+            raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
         if date_from and date_to and date_from > date_to:
             raise InvalidPeriod("from is after to")
         f = self.facts
@@ -217,6 +271,10 @@ class SpendingQueries(ReadView):
             query = query.where(f.c.cohort == cohort)
         if not include_trials:
             query = query.where(f.c.trial_id == literal(REAL))
+        if basis == "recorded":
+            query = query.where(f.c.kind != literal(DECLARED), f.c.kind != literal(WITHDRAWN))
+        elif basis == "declared":
+            query = query.where(or_(f.c.kind == literal(DECLARED), f.c.kind == literal(WITHDRAWN)))
         groups = _fold_rows(self.select(query), keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)

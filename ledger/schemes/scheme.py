@@ -136,6 +136,11 @@ class BudgetScheme(_Frozen):
         return periods
 
 
+def covers(return_start: date, return_end: date, period_end: date) -> bool:
+    """Does a return over [return_start, return_end] account for the monitoring period ending `period_end`?"""
+    return return_start <= period_end <= return_end
+
+
 def add_months(day: date, months: int) -> date:
     """`day` moved `months` on, clamped to the month's last day."""
     index = day.month - 1 + months

@@ -174,5 +174,6 @@ ROUTES: list[Route] = [
     Route("POST", B + "/bank-account-confirmation", _allowed(CW), lambda p: {"confirmed_on": "2026-04-02"}),
     Route("POST", B + "/spends/{spend_id}/approval", _allowed(CW)),
     Route("POST", B + "/spends/{spend_id}/rejection", _allowed(CW), lambda p: REASON),
+    Route("GET", B + "/monitoring", _allowed(CW, AUDITOR, BROKER, FAMILY)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}
