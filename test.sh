@@ -23,7 +23,7 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n "${LEDGER_TEST_WORKERS:-4}" --dist loadgroup "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi

@@ -18,21 +18,27 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, openapi, pages, problems
+from api import docs, errors, openapi, pages, problems, writes
+from api import security as security_layer
+from api.routers import access_log as access_log_router
 from api.routers import (
     allocation,
     analytics,
     audit,
     budgets,
+    dispute_pack,
     disputes,
     envelopes,
+    ingest,
     instalments,
+    ledger_proof,
     listing,
     monitoring,
     ras,
     reviews_status,
     schemes,
     spends,
+    statement,
     trials,
 )
 from ledger.projections.readside import ReadSide
@@ -46,6 +52,7 @@ ROUTERS: list[APIRouter] = [
     allocation.router,
     instalments.router,
     spends.router,
+    ingest.router,
     monitoring.router,
     trials.router,
     disputes.router,
@@ -55,6 +62,11 @@ ROUTERS: list[APIRouter] = [
     analytics.router,
     envelopes.router,
     schemes.router,
+    access_log_router.router,  # security (issue 14)
+    # --- audit: the whole-ledger proof ---
+    ledger_proof.router,
+    statement.router,
+    dispute_pack.router,
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.
@@ -112,7 +124,9 @@ def create_app(
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    writes.install(app)  # a repeated request's answer (Idempotency-Key)
+    batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, paths=batch)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -121,6 +135,9 @@ def create_app(
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
         )
+    # --- security (issue 14): its middleware lives in api.security ---
+    security_layer.install(app, settings)
+    # --- end security ---
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     app.state.route_methods = [

@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import NotAuthenticated, UnknownQueryParameter
+from api.security.limits import Limits
 from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
 from ledger.keys import authenticate
@@ -43,12 +44,19 @@ ServiceDep = Annotated[LedgerService, Depends(get_service)]
 def current_actor(
     service: ServiceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    request: Request,
 ) -> Actor:
+    # security (issue 14): a client locked out for failing refused first; each key rate-limited
+    limits: Limits = request.app.state.limits
+    client = request.client.host if request.client else "unknown"
+    limits.check_client(client)
     if credentials is None:
         raise NotAuthenticated("Send the header Authorization: Bearer <api key>.")
     actor = authenticate(service, credentials.credentials)
     if actor is None:
-        raise NotAuthenticated("The API key is unknown or has been revoked.")
+        limits.failed(client)
+        raise NotAuthenticated("The API key is unknown, revoked or expired.")
+    limits.spend(actor.id)
     return actor
 
 

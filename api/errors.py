@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
 from ledger import errors
+from ledger.aggregates.text import printable
 
 PROBLEMS_PATH = "/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -76,6 +77,11 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # --- security (issue 14) ---
+    "malformed-request": (400, "The request is not well-formed HTTP."),
+    "too-many-requests": (429, "Too many requests; wait and try again."),
+    # read your writes (api.readside.applied)
+    "read-model-behind": (503, "The read models have not yet applied the position asked for."),
 }
 SLUG_BY_STATUS = {status: slug for slug, (status, _) in HTTP_PROBLEMS.items()}
 
@@ -92,7 +98,7 @@ def problem(
         type=problem_type(base_url, slug),
         title=title,
         status=status,
-        detail=detail,
+        detail=printable(detail),  # security (issue 14): never echo a control character
         instance=instance,
         **extra,
     )
@@ -219,18 +225,20 @@ def json_only(request: Request) -> None:
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes is refused with a 413 problem, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, paths: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.paths = paths or {}  # larger limits for the routes that take files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.paths.get(scope.get("path", ""), self.limit)
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
+        if declared.isdigit() and int(declared) > limit:
             request = Request(scope)
             title = HTTP_PROBLEMS["payload-too-large"][1]
-            detail = str(PayloadTooLarge(self.limit).detail)
+            detail = str(PayloadTooLarge(limit).detail)
             response = problem(
                 str(request.base_url), 413, "payload-too-large", title, detail, request.url.path
             )
@@ -241,8 +249,8 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise PayloadTooLarge(self.limit)
+            if seen > limit:
+                raise PayloadTooLarge(limit)
             return message
 
         await self.app(scope, limited, send)

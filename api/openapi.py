@@ -42,6 +42,11 @@ GENERIC: dict[int, tuple[str, str, str]] = {
     ),
     422: ("invalid-input", rule_title(errors.InvalidInput), "The body field amount is required."),
     500: ("internal-error", HTTP_PROBLEMS["internal-error"][1], "The server failed; the error is logged."),
+    503: (
+        "read-model-behind",
+        HTTP_PROBLEMS["read-model-behind"][1],
+        "The balances read model has not yet applied position 1234; ask again shortly.",
+    ),
 }
 
 

@@ -34,6 +34,8 @@ ADVICE = {
     422: "Correct the fields named in `detail` and listed in `errors`, then send again. Nothing was "
     "recorded.",
     500: "The ledger failed; the operators have the details in the log. Nothing you sent was at fault.",
+    503: "Wait the seconds the Retry-After header gives, then ask again: the write is safely recorded and "
+    "the read models are catching up with it.",
 }
 
 

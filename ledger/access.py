@@ -55,6 +55,14 @@ class Action(StrEnum):
     APPROVE_SPEND = "approve_spend"
     MONITORING = "monitoring"
     SURPLUS = "surplus"
+    #: spends one at a time: a family records (and reverses) its own where its scheme lets it
+    RECORD_SPEND = "record_spend"
+    # --- security (issue 14) ---
+    ACCESS_LOG = "access_log"
+    # --- the whole-ledger proof and dispute packs (audit) ---
+    CHECKPOINTS = "checkpoints"
+    STATEMENT = "statement"
+    DISPUTE_PACK = "dispute_pack"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -96,10 +104,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.APPROVE_SPEND: {CW},
         Action.MONITORING: {CW, AUDITOR, BROKER, FAMILY},
         Action.SURPLUS: {CW, COMMISSIONER},
+        Action.RECORD_SPEND: {CW, BROKER, FAMILY},
+        # --- security (issue 14) ---
+        Action.ACCESS_LOG: {AUDITOR, ADMIN},
+        # --- audit ---
+        Action.CHECKPOINTS: {AUDITOR, ADMIN},
+        Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
+        Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
     }.items()
 }
-#: families record (and reverse) their own spends where their budget's scheme lets them
-PERMISSIONS[Action.SPEND] = PERMISSIONS[Action.SPEND] | {FAMILY}
 
 #: what each action is, as the end of "An auditor key may not ..."
 DOING: dict[Action, str] = {
@@ -135,6 +148,13 @@ DOING: dict[Action, str] = {
     Action.APPROVE_SPEND: "approve or reject spends",
     Action.MONITORING: "read a budget's monitoring",
     Action.SURPLUS: "read surplus budgets",
+    Action.RECORD_SPEND: "record or reverse spends",
+    # --- security (issue 14) ---
+    Action.ACCESS_LOG: "read the log of who read which family's data",
+    # --- audit ---
+    Action.CHECKPOINTS: "make or list the ledger's checkpoints",
+    Action.STATEMENT: "read a budget's statement",
+    Action.DISPUTE_PACK: "read a budget's dispute pack",
 }
 
 
@@ -150,14 +170,20 @@ def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
     if actor.role not in PERMISSIONS[action]:
         raise Forbidden(f"{role_key(actor.role)} may not {DOING[action]}.")
     if budget is not None and not in_scope(actor, budget, action):
-        raise Forbidden(out_of_scope(actor, budget.reference))
+        raise Forbidden(out_of_scope(actor))
     if budget is not None:
         scheme_allows(actor, action, budget)
 
 
-def out_of_scope(actor: Actor, what: object) -> str:
-    """The refusal for a budget the caller's organisation or family does not hold."""
-    return f"Budget {what} is outside what this {actor.role} key may see."
+# --- security: refusals that reveal nothing (issue 14) ------------------------------
+def out_of_scope(actor: Actor) -> str:
+    """The one refusal a scoped caller hears for a budget it may not see *or* that does not exist.
+
+    It names neither the budget's id nor its reference (which can hold a council's case
+    number), and reads the same either way, so a broker or family key cannot probe
+    which budgets exist.
+    """
+    return f"{role_key(actor.role)} may see only its own budgets; this is not one of them."
 
 
 def is_scoped(actor: Actor) -> bool:
@@ -200,5 +226,5 @@ def scheme_allows(actor: Actor, action: Action, budget: Any) -> None:
             f"Only a caseworker or the payments administrator of scheme {scheme.id} may "
             f"{DOING[action]} on budget {budget.reference}."
         )
-    if actor.role == FAMILY and action == Action.SPEND and not scheme.family_records_spends:
+    if actor.role == FAMILY and action == Action.RECORD_SPEND and not scheme.family_records_spends:
         raise Forbidden(f"Scheme {scheme.id} does not let a family record its own spends.")

@@ -21,11 +21,14 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ledger import errors
-from ledger.access import authorize, is_scoped
+from ledger.access import authorize, is_scoped, out_of_scope
+from ledger.access_log import AccessLog
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.idempotency import Once, records
+from ledger.key_use import KeyUse
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
 
@@ -59,6 +62,14 @@ class Ledger(Application[UUID]):
         self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
         self.max_attempts = settings.max_attempts
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
+        # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
+        self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
+        self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.access_log.close()
+        self.key_use.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -78,14 +89,21 @@ class Ledger(Application[UUID]):
         """The budget, if `actor` may `action` it.
 
         A broker or family asking for a budget that does not exist hears the same 403 as
-        for one outside their scope, so ids cannot be probed for existence.
+        for one outside their scope, so ids cannot be probed for existence. The read is
+        written to the access log (`ledger.access_log`) before the budget is handed over.
         """
+        budget = self._authorised(actor, budget_id, action)
+        self.access_log.record(actor, budget)
+        return budget
+
+    def _authorised(self, actor: Actor, budget_id: UUID, action: str) -> Budget:
+        """The budget, if `actor` may `action` it (a write's load: not logged as a read)."""
         authorize(actor, action)
         try:
             budget = self.load(budget_id)
         except errors.BudgetNotFound:
             if is_scoped(actor):
-                raise errors.Forbidden(f"budget {budget_id} is outside this {actor.role}'s scope") from None
+                raise errors.Forbidden(out_of_scope(actor)) from None
             raise
         authorize(actor, action, budget)
         return budget
@@ -98,27 +116,42 @@ class Ledger(Application[UUID]):
         return claim.budget_id  # type: ignore[no-any-return]
 
     # --- writing -----------------------------------------------------------------
-    def open_budget(self, actor: Actor, **fields: Any) -> Outcome[UUID]:
+    def open_budget(self, actor: Actor, once: Once | None = None, **fields: Any) -> Outcome[UUID]:
         authorize(actor, "open")
+        if once:
+            once.check(self.repository)
         budget = Budget.open(actor, **fields)
         claim = BudgetReference(reference=budget.reference, budget_id=budget.id)
         try:
-            recordings = self.save(budget, claim)
+            recordings = self.save(budget, claim, *records(once, budget, budget.id))
         except IntegrityError:
+            if once:  # a first try racing this one may have won with the same key
+                once.check(self.repository)
             raise errors.ReferenceTaken(f"reference {budget.reference!r} is taken") from None
         return Outcome(budget, budget.id, recordings[-1].notification.id)
 
     def change(
-        self, actor: Actor, action: str, budget_id: UUID, command: Callable[[Budget], T]
+        self,
+        actor: Actor,
+        action: str,
+        budget_id: UUID,
+        command: Callable[[Budget], T],
+        once: Once | None = None,
     ) -> Outcome[T]:
-        """Load, authorise, run `command`, save; retry on a lost concurrency race."""
+        """Load, authorise, run `command`, save; retry on a lost concurrency race.
+
+        With `once` (a request's idempotency key) a repeated request is answered from
+        its record (`ledger.idempotency`), and a first one saves the record with its events.
+        """
         for attempt in range(self.max_attempts):
-            budget = self.read(actor, budget_id, action)
+            budget = self._authorised(actor, budget_id, action)
+            if once:
+                once.check(self.repository)
             result = command(budget)
             if not budget.pending_events:
                 return Outcome(budget, result, None)
             try:
-                recordings = self.save(budget)
+                recordings = self.save(budget, *records(once, budget, result))
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.002 * 2**attempt))
                 continue

@@ -6,7 +6,7 @@ sees is exactly what was recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,14 +77,15 @@ def verify(app: Ledger, actor: Actor, budget_id: UUID) -> Verification:
     return verify_chain(list(budget_events(app, budget_id)))
 
 
-def describe(event: Any) -> dict[str, Any]:
-    """One history entry: type, version, time, actor, data and the chain hashes."""
+def describe(event: Any, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One history entry: type, version, time, actor (named from `names`), data and the chain hashes."""
     data = {k: v for k, v in event_data(event).items() if k not in ("actor_id", "actor_role", "prev_hash")}
+    name = (names or {}).get(event.actor_id)
     return {
         "type": type(event).__name__,
         "version": event.originator_version,
         "recorded_at": event.timestamp,
-        "actor": {"id": event.actor_id, "role": event.actor_role},
+        "actor": {"id": event.actor_id, "role": event.actor_role, "name": name},
         "data": data,
         "prev_hash": event.prev_hash,
         "hash": event.hash,

@@ -19,6 +19,7 @@ from ledger.access import authorize
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.envelopes import ENVELOPES_ID, Envelope, Envelopes
 from ledger.application import MAX_ATTEMPTS, Ledger
+from ledger.idempotency import Once, records
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,30 @@ def load_envelopes(service: Ledger) -> Envelopes:
 
 
 def set_envelope(
-    service: Ledger, actor: Actor, stream: str, year: int, amount: Decimal, reason: str
+    service: Ledger,
+    actor: Actor,
+    stream: str,
+    year: int,
+    amount: Decimal,
+    reason: str,
+    once: Once | None = None,
 ) -> EnvelopeOutcome:
-    """Publish the envelope of `stream` for financial `year`, superseding any earlier one."""
+    """Publish the envelope of `stream` for financial `year`, superseding any earlier one.
+
+    With `once` (a request's idempotency key) a repeated request is answered from its record.
+    """
     authorize(actor, "envelopes")
     for _ in range(MAX_ATTEMPTS):
+        if once:
+            once.check(service.repository)
         envelopes = load_envelopes(service)
         envelopes.set(actor, stream, year, amount, reason)
-        try:
-            recordings = service.save(envelopes)
-        except IntegrityError:  # another writer set an envelope (or created the aggregate) first
-            continue
         found = envelopes.envelope(stream, year)
         assert found is not None
+        try:
+            recordings = service.save(envelopes, *records(once, envelopes, found))
+        except IntegrityError:  # another writer set an envelope (or created the aggregate) first
+            continue
         return EnvelopeOutcome(found, recordings[-1].notification.id)
     raise errors.ConcurrentUpdate("the envelopes kept changing; try again")
 

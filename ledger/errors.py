@@ -73,6 +73,13 @@ class InvalidChoice(InvalidInput):
     rule = "invalid-choice"
 
 
+# --- 422, security (issue 14) ---------------------------------------------
+class UnsafeText(InvalidInput):
+    """Text the ledger keeps holds no control characters or bidirectional overrides."""
+
+    rule = "unsafe-text"
+
+
 # --- 403 -----------------------------------------------------------------
 class Forbidden(LedgerError):
     """The caller's role or scope does not allow this."""

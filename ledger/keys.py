@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -29,14 +31,20 @@ def _keyring(app: Ledger) -> KeyRing:
 
 
 def create_key(
-    app: Ledger, role: str, name: str, org: str | None = None, family: str | None = None, by: str = "cli"
+    app: Ledger,
+    role: str,
+    name: str,
+    org: str | None = None,
+    family: str | None = None,
+    by: str = "cli",
+    expires_at: datetime | None = None,
 ) -> tuple[str, str]:
     """Make a key; returns (key id, secret). The secret is shown once and never stored."""
     for _ in range(5):
         ring = _keyring(app)
         key_id = secrets.token_hex(4)
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
-        ring.add(key_id, secret, name, role, org, family, by)
+        ring.add(key_id, secret, name, role, org, family, by, expires_at)
         try:
             app.save(ring)
         except IntegrityError:
@@ -46,7 +54,9 @@ def create_key(
 
 
 def list_keys(app: Ledger) -> list[KeyEntry]:
-    return list(_keyring(app).entries.values())
+    """Every key, with the day it was last used (from `ledger.key_use`)."""
+    used = app.key_use.last_used()
+    return [replace(e, last_used_on=used.get(e.key_id)) for e in _keyring(app).entries.values()]
 
 
 def revoke_key(app: Ledger, key_id: str, reason: str, by: str = "cli") -> None:
@@ -55,14 +65,20 @@ def revoke_key(app: Ledger, key_id: str, reason: str, by: str = "cli") -> None:
     app.save(ring)
 
 
-def authenticate(app: Ledger, secret: str) -> Actor | None:
+def authenticate(app: Ledger, secret: str, now: datetime | None = None) -> Actor | None:
+    """The actor of a live key (not revoked, not expired), noting its use once a day; else None."""
     if not secret.startswith(KEY_PREFIX):
         return None
+    now = now or datetime.now(UTC)
     try:
         ring: Any = app.repository.get(KEYRING_ID)
     except AggregateNotFoundError:
         return None
-    return ring.authenticate(secret)  # type: ignore[no-any-return]
+    entry: KeyEntry | None = ring.entry_for(secret, now)
+    if entry is None:
+        return None
+    app.key_use.note(entry.key_id, now.date())
+    return entry.actor()
 
 
 __all__ = ["authenticate", "create_key", "list_keys", "revoke_key"]

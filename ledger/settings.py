@@ -48,12 +48,26 @@ class Settings(BaseSettings):
     run_projections: bool = True
     #: request bodies above this many bytes are refused with 413 as they are read
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    #: a month-end file sent to `POST /v1/spends:batch` may be this large (about 100,000 rows)
+    max_batch_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     #: how often a command that loses an optimistic-concurrency race is retried
     max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1)
     #: browser origins allowed to call the API (comma-separated); empty turns CORS off
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     #: seconds to wait for PostgreSQL before giving up
     connect_timeout: int = Field(default=5, ge=1, le=120)
+    #: seconds a read asking for `min_position` waits for the read models before a 503
+    read_wait_seconds: float = Field(default=3.0, ge=0, le=60)
+
+    # --- security (issue 14): limits on abuse; 0 turns a limit off ---
+    #: requests a key may send at once, refilled at `rate_limit_per_second`
+    rate_limit_burst: int = Field(default=1200, ge=0)
+    rate_limit_per_second: float = Field(default=120.0, gt=0)
+    #: failed authentications one client may make within `auth_failure_window` seconds...
+    auth_failures_allowed: int = Field(default=100, ge=0)
+    auth_failure_window: float = Field(default=300.0, gt=0)
+    #: ...before it is refused (429) for `auth_lockout` seconds
+    auth_lockout: float = Field(default=300.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse, urlunparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
 from eventsourcing.persistence import Transcoder, Transcoding
@@ -43,19 +43,27 @@ class StoreUnreachable(StoreError):
 
 
 def redact(url: str) -> str:
-    """`url` with its password replaced by `***` (safe to print)."""
-    parsed = urlparse(url)
-    if parsed.password is None:
+    """`url` with its password replaced by `***` (safe to print), however mistyped.
+
+    Whatever stands before the last `@` is taken for credentials, with or without a
+    well-formed `scheme://`, so `postgres:user:pw@host` and `postgresql:/user:pw@host`
+    lose their password too (urllib finds no password in those).
+    """
+    head, sep, rest = url.partition("://")
+    if not sep:
+        head, rest = "", url
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
         return url
-    host = parsed.netloc.rpartition("@")[2]
-    return urlunparse(parsed._replace(netloc=f"{parsed.username or ''}:***@{host}"))
+    user = credentials.split(":", 1)[0]
+    return f"{head}{sep}{user}:***@{host}"
 
 
 def describe(url: str) -> str:
     """The store as one printable line: the redacted URL, a SQLite file as an absolute path."""
-    if urlparse(url).scheme == "sqlite":
+    if url.startswith("sqlite://"):
         path = sqlite_path(url)
-        return f"sqlite:///{Path(path).absolute()}" if path != ":memory:" else url
+        return f"sqlite:///{Path(path).absolute()}" if path != ":memory:" else redact(url)
     return redact(url)
 
 
@@ -67,7 +75,7 @@ def sqlite_path(url: str) -> str:
 
 def persistence_env(url: str, connect_timeout: int = DEFAULT_CONNECT_TIMEOUT) -> dict[str, str]:
     """The `eventsourcing` settings for a database URL."""
-    scheme = urlparse(url).scheme
+    scheme = _scheme(url)
     common = {"CREATE_TABLE": "y", "IS_SNAPSHOTTING_ENABLED": "y"}
     if scheme == "sqlite":
         path = sqlite_path(url)
@@ -81,9 +89,21 @@ def persistence_env(url: str, connect_timeout: int = DEFAULT_CONNECT_TIMEOUT) ->
         }
     if scheme in POSTGRES_SCHEMES:
         return {**common, **_postgres_env(url, connect_timeout)}
-    raise StoreURLError(
-        f"LEDGER_DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme or 'no scheme'}://"
-    )
+    head = url.partition("://")[0] if "://" in url else ""
+    named = f", not {head}://" if head.isascii() and head.isalpha() and len(head) <= 20 else ""
+    raise StoreURLError(f"LEDGER_DATABASE_URL must start with sqlite:/// or postgresql://{named}")
+
+
+def _scheme(url: str) -> str:
+    """`sqlite` or `postgresql`/`postgres` when `url` starts `scheme://` and parses; else ''."""
+    head, sep, _ = url.partition("://")
+    if not sep or head not in ("sqlite", *POSTGRES_SCHEMES):
+        return ""
+    try:
+        urlparse(url)
+    except ValueError:  # e.g. an unclosed [IPv6] host: its message is safe, but say which setting
+        raise StoreURLError("LEDGER_DATABASE_URL is not a URL the ledger can read: check its host") from None
+    return head
 
 
 def _postgres_env(url: str, connect_timeout: int) -> dict[str, str]:

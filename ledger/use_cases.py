@@ -16,6 +16,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.state import ReturnLine, Spend
 from ledger.application import Ledger, Outcome
+from ledger.idempotency import Once
 from ledger.ras import assess, get_scheme
 from ledger.schemes import BudgetScheme
 from ledger.schemes.published import find_scheme, publish_scheme, published_schemes
@@ -32,6 +33,7 @@ class LedgerService(Ledger):
         rationale: str,
         ras: tuple[str, dict[str, str], int | None] | None = None,
         variance_reason: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[None]:
         """`ras` is (scheme id, answers, version or None for the latest)."""
         assessment = assess(get_scheme(ras[0], ras[2]), ras[1]) if ras else None
@@ -40,6 +42,7 @@ class LedgerService(Ledger):
             "allocate",
             budget_id,
             lambda b: b.decide_allocation(actor, amounts, rationale, assessment, variance_reason),
+            once=once,
         )
 
     def revise_allocation(
@@ -49,37 +52,75 @@ class LedgerService(Ledger):
         amounts: dict[str, Decimal],
         reason: str,
         dispute_id: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[None]:
         return self.change(
-            actor, "allocate", budget_id, lambda b: b.revise_allocation(actor, amounts, reason, dispute_id)
+            actor,
+            "allocate",
+            budget_id,
+            lambda b: b.revise_allocation(actor, amounts, reason, dispute_id),
+            once=once,
         )
 
     def schedule_instalment(
-        self, actor: Actor, budget_id: UUID, amount: Decimal, due_on: date, gated: bool
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        amount: Decimal,
+        due_on: date,
+        gated: bool,
+        once: Once | None = None,
     ) -> Outcome[int]:
         return self.change(
-            actor, "instalments", budget_id, lambda b: b.schedule_instalment(actor, amount, due_on, gated)
+            actor,
+            "instalments",
+            budget_id,
+            lambda b: b.schedule_instalment(actor, amount, due_on, gated),
+            once=once,
         )
 
-    def release_instalment(self, actor: Actor, budget_id: UUID, number: int) -> Outcome[None]:
-        return self.change(actor, "release", budget_id, lambda b: b.release_instalment(actor, number))
-
-    def cancel_instalment(self, actor: Actor, budget_id: UUID, number: int, reason: str) -> Outcome[None]:
+    def release_instalment(
+        self, actor: Actor, budget_id: UUID, number: int, once: Once | None = None
+    ) -> Outcome[None]:
         return self.change(
-            actor, "instalments", budget_id, lambda b: b.cancel_instalment(actor, number, reason)
+            actor, "release", budget_id, lambda b: b.release_instalment(actor, number), once=once
+        )
+
+    def cancel_instalment(
+        self, actor: Actor, budget_id: UUID, number: int, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "instalments", budget_id, lambda b: b.cancel_instalment(actor, number, reason), once=once
         )
 
     def record_spend(
-        self, actor: Actor, budget_id: UUID, request: SpendRequest, idempotency_key: str | None = None
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        request: SpendRequest,
+        idempotency_key: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[Spend]:
         spend_id = self.spend_id(budget_id, idempotency_key)
-        return self.change(actor, "spend", budget_id, lambda b: b.record_spend(actor, spend_id, request))
+        return self.change(
+            actor, "record_spend", budget_id, lambda b: b.record_spend(actor, spend_id, request), once=once
+        )
 
     def reverse_spend(
-        self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, dispute_id: str | None = None
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        spend_id: str,
+        reason: str,
+        dispute_id: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[None]:
         return self.change(
-            actor, "spend", budget_id, lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id)
+            actor,
+            "record_spend",
+            budget_id,
+            lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id),
+            once=once,
         )
 
     def submit_return(
@@ -90,6 +131,7 @@ class LedgerService(Ledger):
         period_end: date,
         declared_spent: Decimal,
         notes: str,
+        once: Once | None = None,
         lines: list[ReturnLine] | None = None,
     ) -> Outcome[str]:
         return self.change(
@@ -97,24 +139,45 @@ class LedgerService(Ledger):
             "submit_return",
             budget_id,
             lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes, lines),
+            once=once,
         )
 
-    def accept_return(self, actor: Actor, budget_id: UUID, return_id: str) -> Outcome[None]:
-        return self.change(actor, "take_return", budget_id, lambda b: b.accept_return(actor, return_id))
-
-    def query_return(self, actor: Actor, budget_id: UUID, return_id: str, reason: str) -> Outcome[None]:
+    def accept_return(
+        self, actor: Actor, budget_id: UUID, return_id: str, once: Once | None = None
+    ) -> Outcome[None]:
         return self.change(
-            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason)
+            actor, "take_return", budget_id, lambda b: b.accept_return(actor, return_id), once=once
         )
 
-    def recover_surplus(self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str) -> Outcome[None]:
-        return self.change(actor, "recover", budget_id, lambda b: b.recover_surplus(actor, amount, reason))
+    def query_return(
+        self, actor: Actor, budget_id: UUID, return_id: str, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason), once=once
+        )
+
+    def recover_surplus(
+        self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "recover", budget_id, lambda b: b.recover_surplus(actor, amount, reason), once=once
+        )
 
     def start_trial(
-        self, actor: Actor, budget_id: UUID, name: str, virtual_amount: Decimal, baseline_cost: Decimal
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        name: str,
+        virtual_amount: Decimal,
+        baseline_cost: Decimal,
+        once: Once | None = None,
     ) -> Outcome[str]:
         return self.change(
-            actor, "trial", budget_id, lambda b: b.start_trial(actor, name, virtual_amount, baseline_cost)
+            actor,
+            "trial",
+            budget_id,
+            lambda b: b.start_trial(actor, name, virtual_amount, baseline_cost),
+            once=once,
         )
 
     def record_trial_spend(
@@ -124,6 +187,7 @@ class LedgerService(Ledger):
         trial_id: str,
         request: SpendRequest,
         idempotency_key: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[Spend]:
         spend_id = self.spend_id(
             budget_id, f"trial/{trial_id}/{idempotency_key}" if idempotency_key else None
@@ -133,56 +197,95 @@ class LedgerService(Ledger):
             "trial_spend",
             budget_id,
             lambda b: b.record_trial_spend(actor, trial_id, spend_id, request),
+            once=once,
         )
 
     def conclude_trial(
-        self, actor: Actor, budget_id: UUID, trial_id: str, outcome: str, notes: str
+        self, actor: Actor, budget_id: UUID, trial_id: str, outcome: str, notes: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "trial", budget_id, lambda b: b.conclude_trial(actor, trial_id, outcome, notes)
+            actor, "trial", budget_id, lambda b: b.conclude_trial(actor, trial_id, outcome, notes), once=once
         )
 
     def raise_dispute(
-        self, actor: Actor, budget_id: UUID, subject: str, grounds: str, subject_ref: str | None = None
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        subject: str,
+        grounds: str,
+        subject_ref: str | None = None,
+        once: Once | None = None,
     ) -> Outcome[str]:
         return self.change(
-            actor, "raise_dispute", budget_id, lambda b: b.raise_dispute(actor, subject, grounds, subject_ref)
+            actor,
+            "raise_dispute",
+            budget_id,
+            lambda b: b.raise_dispute(actor, subject, grounds, subject_ref),
+            once=once,
         )
 
     def resolve_dispute(
-        self, actor: Actor, budget_id: UUID, dispute_id: str, outcome: str, resolution: str
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        dispute_id: str,
+        outcome: str,
+        resolution: str,
+        once: Once | None = None,
     ) -> Outcome[None]:
         return self.change(
             actor,
             "resolve_dispute",
             budget_id,
             lambda b: b.resolve_dispute(actor, dispute_id, outcome, resolution),
+            once=once,
         )
 
     def review(
-        self, actor: Actor, budget_id: UUID, reviewed_on: date, summary: str, next_review_due: date
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        reviewed_on: date,
+        summary: str,
+        next_review_due: date,
+        once: Once | None = None,
     ) -> Outcome[None]:
         return self.change(
-            actor, "review", budget_id, lambda b: b.review(actor, reviewed_on, summary, next_review_due)
+            actor,
+            "review",
+            budget_id,
+            lambda b: b.review(actor, reviewed_on, summary, next_review_due),
+            once=once,
         )
 
-    def suspend_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.suspend(actor, reason))
+    def suspend_budget(
+        self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.suspend(actor, reason), once=once)
 
-    def resume_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.resume(actor, reason))
+    def resume_budget(
+        self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.resume(actor, reason), once=once)
 
-    def close_budget(self, actor: Actor, budget_id: UUID, reason: str) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason))
+    def close_budget(
+        self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason), once=once)
 
     # --- budget schemes (ledger.schemes): published as data, pinned by a budget when it opens ----
-    def open_budget(  # type: ignore[override]
-        self, actor: Actor, scheme: str | None = None, scheme_version: int | None = None, **fields: Any
+    def open_budget(
+        self,
+        actor: Actor,
+        once: Once | None = None,
+        scheme: str | None = None,
+        scheme_version: int | None = None,
+        **fields: Any,
     ) -> Outcome[UUID]:
         """Open a budget under `scheme` (its latest version unless given); the default scheme if none."""
         authorize(actor, Action.OPEN)
         pinned = find_scheme(self, scheme, scheme_version) if scheme else None
-        return super().open_budget(actor, scheme=pinned, **fields)
+        return super().open_budget(actor, once=once, scheme=pinned, **fields)
 
     def budget_schemes(self) -> list[BudgetScheme]:
         return published_schemes(self)
@@ -193,15 +296,27 @@ class LedgerService(Ledger):
     def publish_scheme(self, document: object, by: str) -> tuple[BudgetScheme, bool]:
         return publish_scheme(self, document, by)
 
-    def confirm_bank_account(self, actor: Actor, budget_id: UUID, confirmed_on: date) -> Outcome[None]:
+    def confirm_bank_account(
+        self, actor: Actor, budget_id: UUID, confirmed_on: date, once: Once | None = None
+    ) -> Outcome[None]:
         return self.change(
-            actor, "confirm_bank_account", budget_id, lambda b: b.confirm_bank_account(actor, confirmed_on)
+            actor,
+            "confirm_bank_account",
+            budget_id,
+            lambda b: b.confirm_bank_account(actor, confirmed_on),
+            once=once,
         )
 
-    def approve_spend(self, actor: Actor, budget_id: UUID, spend_id: str) -> Outcome[Spend]:
-        return self.change(actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id))
-
-    def reject_spend(self, actor: Actor, budget_id: UUID, spend_id: str, reason: str) -> Outcome[None]:
+    def approve_spend(
+        self, actor: Actor, budget_id: UUID, spend_id: str, once: Once | None = None
+    ) -> Outcome[Spend]:
         return self.change(
-            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason)
+            actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id), once=once
+        )
+
+    def reject_spend(
+        self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason), once=once
         )

@@ -86,3 +86,15 @@ def open_funded_budget(
         app.schedule_instalment(CASEWORKER, budget_id, Decimal(released), PERIOD_START, False)
         app.release_instalment(CASEWORKER, budget_id, 1)
     return budget_id
+
+
+def safe_text(**kwargs: Any) -> Any:
+    """A hypothesis strategy of text the ledger keeps: no controls or bidi overrides (issue 14)."""
+    from hypothesis import strategies as st
+
+    from ledger.aggregates.text import BIDI_CONTROLS
+
+    return st.text(
+        st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters=BIDI_CONTROLS),
+        **kwargs,
+    )

@@ -69,3 +69,10 @@ def ledger(store_url: str) -> Iterator[LedgerService]:
         yield app
     finally:
         app.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist, keep the demo tests on one worker: they share one loaded demo per store."""
+    for item in items:
+        if "tests/demo/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("demo"))

@@ -7,8 +7,10 @@ from typing import Annotated
 from api.deps import BudgetId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.answers import DoneAnswer
 from api.schemas.commands import AllocationIn, RevisionIn, by_stream
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -26,13 +28,17 @@ Allocator = Annotated[Actor, allowed(Action.ALLOCATE)]
     responses=conflicts(errors.AllocationAlreadyDecided, errors.VarianceReasonRequired, errors.BudgetClosed),
 )
 def decide_allocation(
-    budget_id: BudgetId, body: AllocationIn, actor: Allocator, service: ServiceDep
+    budget_id: BudgetId, body: AllocationIn, actor: Allocator, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
     """Decide the allocation once (caseworker); a total unlike the RAS indicative amount needs a reason."""
     ras = (body.ras.scheme, dict(body.ras.answers), body.ras.version) if body.ras else None
     amounts = by_stream(body.amounts)
-    outcome = service.decide_allocation(actor, budget_id, amounts, body.rationale, ras, body.variance_reason)
-    return DoneAnswer.of(outcome.budget)
+    return write.run(
+        answers.done,
+        lambda once: service.decide_allocation(
+            actor, budget_id, amounts, body.rationale, ras, body.variance_reason, once=once
+        ),
+    )
 
 
 @router.post(
@@ -42,10 +48,13 @@ def decide_allocation(
     ),
 )
 def revise_allocation(
-    budget_id: BudgetId, body: RevisionIn, actor: Allocator, service: ServiceDep
+    budget_id: BudgetId, body: RevisionIn, actor: Allocator, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
     """Revise the allocation (caseworker), never below what is released; may name the dispute behind it."""
-    outcome = service.revise_allocation(
-        actor, budget_id, by_stream(body.amounts), body.reason, body.dispute_id
+    amounts = by_stream(body.amounts)
+    return write.run(
+        answers.done,
+        lambda once: service.revise_allocation(
+            actor, budget_id, amounts, body.reason, body.dispute_id, once=once
+        ),
     )
-    return DoneAnswer.of(outcome.budget)

@@ -13,7 +13,7 @@ from fastapi import Query, Request, Response
 
 from api.deps import ServiceDep, allowed
 from api.openapi import problem_responses
-from api.readside import ReadSideDep, mark_freshness
+from api.readside import ReadSideDep, applied, mark_freshness
 from api.routers import v1_router
 from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, wire
 from api.schemas.types import Day
@@ -46,9 +46,10 @@ def parse_group_by(text: str) -> list[str]:
 
 @router.get(
     "/spending",
+    dependencies=[applied("spending")],
     response_model=SpendingOut,
     response_model_exclude_unset=True,
-    responses={200: CSV, **problem_responses(401, 403, 422, 500)},
+    responses={200: CSV, **problem_responses(401, 403, 422, 500, 503)},
 )
 def spending_analytics(
     request: Request,
@@ -76,7 +77,10 @@ def spending_analytics(
 
 
 @router.get(
-    "/portfolio", response_model=PortfolioOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+    "/portfolio",
+    dependencies=[applied("portfolio")],
+    response_model=PortfolioOut,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500, 503)},
 )
 def portfolio_analytics(
     request: Request,
@@ -100,7 +104,10 @@ def portfolio_analytics(
 
 
 @router.get(
-    "/monitoring", response_model=MonitoringOut, responses={200: CSV, **problem_responses(401, 403, 422, 500)}
+    "/monitoring",
+    dependencies=[applied("monitoring")],
+    response_model=MonitoringOut,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500, 503)},
 )
 def monitoring_analytics(
     request: Request,

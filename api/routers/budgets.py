@@ -9,7 +9,9 @@ from fastapi import Response
 from api.deps import BudgetId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.budget import BudgetOut, OpenBudgetIn
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -27,11 +29,13 @@ Reader = Annotated[Actor, allowed(Action.READ)]
         **conflicts(errors.ReferenceTaken, errors.ManagementNotAllowed),
     },
 )
-def open_budget(body: OpenBudgetIn, actor: Opener, service: ServiceDep, response: Response) -> BudgetOut:
+def open_budget(
+    body: OpenBudgetIn, actor: Opener, service: ServiceDep, response: Response, write: WriteDep
+) -> BudgetOut:
     """Open a budget for one family, child and period (caseworker); the reference must be unused."""
-    outcome = service.open_budget(actor, **dict(body))
-    response.headers["Location"] = f"/v1/budgets/{outcome.result}"
-    return BudgetOut.of(outcome.budget)
+    answer = write.run(answers.opened, lambda once: service.open_budget(actor, once=once, **dict(body)))
+    response.headers["Location"] = f"/v1/budgets/{answer.id}"
+    return answer
 
 
 @router.get("/{budget_id}", responses=problem_responses(401, 403, 404, 422, 500))

@@ -7,8 +7,10 @@ from typing import Annotated
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.answers import DisputeRaisedAnswer, DoneAnswer
 from api.schemas.commands import DisputeIn, ResolutionIn
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -24,17 +26,30 @@ Resolver = Annotated[Actor, allowed(Action.RESOLVE_DISPUTE)]
 
 @router.post("", status_code=201, responses=conflicts(errors.ConcurrentUpdate))
 def raise_dispute(
-    budget_id: BudgetId, body: DisputeIn, actor: Raiser, service: ServiceDep
+    budget_id: BudgetId, body: DisputeIn, actor: Raiser, service: ServiceDep, write: WriteDep
 ) -> DisputeRaisedAnswer:
     """Dispute the allocation, a spend, an instalment or a return (family in scope, caseworker)."""
-    outcome = service.raise_dispute(actor, budget_id, body.subject, body.grounds, body.subject_ref)
-    return DisputeRaisedAnswer.of(outcome.budget, dispute_id=outcome.result)
+    return write.run(
+        answers.dispute_raised,
+        lambda once: service.raise_dispute(
+            actor, budget_id, body.subject, body.grounds, body.subject_ref, once=once
+        ),
+    )
 
 
 @router.post("/{dispute_id}/resolution", responses=conflicts(errors.DisputeNotOpen))
 def resolve_dispute(
-    budget_id: BudgetId, dispute_id: ItemId, body: ResolutionIn, actor: Resolver, service: ServiceDep
+    budget_id: BudgetId,
+    dispute_id: ItemId,
+    body: ResolutionIn,
+    actor: Resolver,
+    service: ServiceDep,
+    write: WriteDep,
 ) -> DoneAnswer:
     """Resolve an open dispute (caseworker); a money change follows as its own command naming the dispute."""
-    outcome = service.resolve_dispute(actor, budget_id, dispute_id, body.outcome, body.resolution)
-    return DoneAnswer.of(outcome.budget)
+    return write.run(
+        answers.done,
+        lambda once: service.resolve_dispute(
+            actor, budget_id, dispute_id, body.outcome, body.resolution, once=once
+        ),
+    )

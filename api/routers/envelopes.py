@@ -10,6 +10,7 @@ from api.deps import CurrentActor, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
 from api.schemas.analytics import EnvelopeIn, EnvelopeOut, EnvelopesOut, wire
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -28,10 +29,13 @@ def out(envelope: object) -> EnvelopeOut:
     status_code=201,
     responses={**problem_responses(401, 403, 409, 413, 415, 422, 500), **conflicts(errors.ConcurrentUpdate)},
 )
-def set_funding_envelope(body: EnvelopeIn, actor: Setter, service: ServiceDep) -> EnvelopeOut:
+def set_funding_envelope(
+    body: EnvelopeIn, actor: Setter, service: ServiceDep, write: WriteDep
+) -> EnvelopeOut:
     """Set a stream's envelope for a financial year (commissioner, admin); a later one supersedes it."""
-    outcome = set_envelope(service, actor, body.stream, body.year, body.amount, body.reason)
-    return out(outcome.envelope)
+    once = write.once(lambda _envelopes, envelope, _full: out(envelope))
+    outcome = set_envelope(service, actor, body.stream, body.year, body.amount, body.reason, once=once)
+    return write.done(outcome.position, out(outcome.envelope))
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 500))

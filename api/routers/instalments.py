@@ -9,8 +9,10 @@ from fastapi import Path
 from api.deps import BudgetId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.answers import DoneAnswer, InstalmentScheduledAnswer
 from api.schemas.commands import InstalmentIn, ReasonIn
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -36,11 +38,15 @@ Number = Annotated[int, Path(ge=1, le=1_000_000, description="the instalment's n
     ),
 )
 def schedule_instalment(
-    budget_id: BudgetId, body: InstalmentIn, actor: Scheduler, service: ServiceDep
+    budget_id: BudgetId, body: InstalmentIn, actor: Scheduler, service: ServiceDep, write: WriteDep
 ) -> InstalmentScheduledAnswer:
     """Schedule an instalment (caseworker); scheduled instalments never add up to more than the allocation."""
-    outcome = service.schedule_instalment(actor, budget_id, body.amount, body.due_on, body.gated)
-    return InstalmentScheduledAnswer.of(outcome.budget, number=outcome.result)
+    return write.run(
+        answers.instalment_scheduled,
+        lambda once: service.schedule_instalment(
+            actor, budget_id, body.amount, body.due_on, body.gated, once=once
+        ),
+    )
 
 
 @router.post(
@@ -53,16 +59,25 @@ def schedule_instalment(
     ),
 )
 def release_instalment(
-    budget_id: BudgetId, number: Number, actor: Releaser, service: ServiceDep
+    budget_id: BudgetId, number: Number, actor: Releaser, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
     """Release an instalment (caseworker, or the scheme's payments administrator); a gated one waits
     for a fresh monitoring return, submitted or accepted as the scheme says."""
-    return DoneAnswer.of(service.release_instalment(actor, budget_id, number).budget)
+    return write.run(
+        answers.done, lambda once: service.release_instalment(actor, budget_id, number, once=once)
+    )
 
 
 @router.post("/{number}/cancellation", responses=conflicts(errors.InstalmentNotPending, errors.BudgetClosed))
 def cancel_instalment(
-    budget_id: BudgetId, number: Number, body: ReasonIn, actor: Scheduler, service: ServiceDep
+    budget_id: BudgetId,
+    number: Number,
+    body: ReasonIn,
+    actor: Scheduler,
+    service: ServiceDep,
+    write: WriteDep,
 ) -> DoneAnswer:
     """Cancel an instalment that is not yet released (caseworker), with a reason."""
-    return DoneAnswer.of(service.cancel_instalment(actor, budget_id, number, body.reason).budget)
+    return write.run(
+        answers.done, lambda once: service.cancel_instalment(actor, budget_id, number, body.reason, once=once)
+    )

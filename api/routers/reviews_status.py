@@ -7,8 +7,10 @@ from typing import Annotated
 from api.deps import BudgetId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.answers import DoneAnswer
 from api.schemas.commands import ReasonIn, ReviewIn
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -23,25 +25,43 @@ Caseworker = Annotated[Actor, allowed(Action.STATUS)]
 
 
 @router.post("/reviews", responses=conflicts(errors.BudgetClosed))
-def record_review(budget_id: BudgetId, body: ReviewIn, actor: Reviewer, service: ServiceDep) -> DoneAnswer:
+def record_review(
+    budget_id: BudgetId, body: ReviewIn, actor: Reviewer, service: ServiceDep, write: WriteDep
+) -> DoneAnswer:
     """Record a review against the support plan and when the next is due (caseworker)."""
-    outcome = service.review(actor, budget_id, body.reviewed_on, body.summary, body.next_review_due)
-    return DoneAnswer.of(outcome.budget)
+    return write.run(
+        answers.done,
+        lambda once: service.review(
+            actor, budget_id, body.reviewed_on, body.summary, body.next_review_due, once=once
+        ),
+    )
 
 
 @router.post("/suspension", responses=conflicts(errors.InvalidStatusTransition))
-def suspend_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
+def suspend_budget(
+    budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep, write: WriteDep
+) -> DoneAnswer:
     """Suspend an active budget (caseworker): no money moves until it resumes."""
-    return DoneAnswer.of(service.suspend_budget(actor, budget_id, body.reason).budget)
+    return write.run(
+        answers.done, lambda once: service.suspend_budget(actor, budget_id, body.reason, once=once)
+    )
 
 
 @router.post("/resumption", responses=conflicts(errors.InvalidStatusTransition))
-def resume_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
+def resume_budget(
+    budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep, write: WriteDep
+) -> DoneAnswer:
     """Resume a suspended budget (caseworker)."""
-    return DoneAnswer.of(service.resume_budget(actor, budget_id, body.reason).budget)
+    return write.run(
+        answers.done, lambda once: service.resume_budget(actor, budget_id, body.reason, once=once)
+    )
 
 
 @router.post("/closure", responses=conflicts(errors.FundsRemaining, errors.BudgetClosed))
-def close_budget(budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep) -> DoneAnswer:
+def close_budget(
+    budget_id: BudgetId, body: ReasonIn, actor: Caseworker, service: ServiceDep, write: WriteDep
+) -> DoneAnswer:
     """Close a budget with nothing available (caseworker): recover any surplus first."""
-    return DoneAnswer.of(service.close_budget(actor, budget_id, body.reason).budget)
+    return write.run(
+        answers.done, lambda once: service.close_budget(actor, budget_id, body.reason, once=once)
+    )

@@ -10,10 +10,12 @@ from fastapi import Path, Query
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
+from api.schemas import answers
 from api.schemas.answers import DoneAnswer
 from api.schemas.commands import ReasonIn
 from api.schemas.schemes import BankAccountIn, BudgetMonitoringOut, SchemeOut, SchemesOut
 from api.schemas.types import Day
+from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -47,11 +49,14 @@ def read_budget_scheme(
     responses={**problem_responses(404, 409, 413, 415), **conflicts(errors.BudgetClosed)},
 )
 def confirm_bank_account(
-    budget_id: BudgetId, body: BankAccountIn, actor: Confirmer, service: ServiceDep
+    budget_id: BudgetId, body: BankAccountIn, actor: Confirmer, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
     """Record that the family's bank account is confirmed (caseworker, or the payments administrator).
     No account details are stored, only the date."""
-    return DoneAnswer.of(service.confirm_bank_account(actor, budget_id, body.confirmed_on).budget)
+    return write.run(
+        answers.done,
+        lambda once: service.confirm_bank_account(actor, budget_id, body.confirmed_on, once=once),
+    )
 
 
 @router.post(
@@ -61,9 +66,11 @@ def confirm_bank_account(
         **conflicts(errors.SpendNotAwaitingApproval, errors.InsufficientFunds, errors.CategoryCapExceeded),
     },
 )
-def approve_spend(budget_id: BudgetId, spend_id: ItemId, actor: Approver, service: ServiceDep) -> DoneAnswer:
+def approve_spend(
+    budget_id: BudgetId, spend_id: ItemId, actor: Approver, service: ServiceDep, write: WriteDep
+) -> DoneAnswer:
     """Approve a spend held above the scheme's threshold (caseworker): from now on it counts."""
-    return DoneAnswer.of(service.approve_spend(actor, budget_id, spend_id).budget)
+    return write.run(answers.done, lambda once: service.approve_spend(actor, budget_id, spend_id, once=once))
 
 
 @router.post(
@@ -71,10 +78,17 @@ def approve_spend(budget_id: BudgetId, spend_id: ItemId, actor: Approver, servic
     responses={**problem_responses(404, 409, 413, 415), **conflicts(errors.SpendNotAwaitingApproval)},
 )
 def reject_spend(
-    budget_id: BudgetId, spend_id: ItemId, body: ReasonIn, actor: Approver, service: ServiceDep
+    budget_id: BudgetId,
+    spend_id: ItemId,
+    body: ReasonIn,
+    actor: Approver,
+    service: ServiceDep,
+    write: WriteDep,
 ) -> DoneAnswer:
     """Reject a held spend with a reason (caseworker): it never counts."""
-    return DoneAnswer.of(service.reject_spend(actor, budget_id, spend_id, body.reason).budget)
+    return write.run(
+        answers.done, lambda once: service.reject_spend(actor, budget_id, spend_id, body.reason, once=once)
+    )
 
 
 @router.get("/budgets/{budget_id}/monitoring", responses=problem_responses(404))

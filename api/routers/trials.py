@@ -7,9 +7,10 @@ from typing import Annotated
 from api.deps import BudgetId, ItemId, ServiceDep, allowed
 from api.openapi import conflicts, problem_responses
 from api.routers import v1_router
-from api.routers.spends import IdempotencyKey
+from api.schemas import answers
 from api.schemas.answers import DoneAnswer, SpendRecordedAnswer, TrialStartedAnswer
 from api.schemas.commands import ConclusionIn, TrialIn, TrialSpendIn
+from api.writes import KeyedWrite, WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
@@ -26,11 +27,15 @@ TrialSpender = Annotated[Actor, allowed(Action.TRIAL_SPEND)]
 
 @router.post("", status_code=201, responses=conflicts(errors.BudgetClosed))
 def start_trial(
-    budget_id: BudgetId, body: TrialIn, actor: Trialist, service: ServiceDep
+    budget_id: BudgetId, body: TrialIn, actor: Trialist, service: ServiceDep, write: WriteDep
 ) -> TrialStartedAnswer:
     """Start a trial with a virtual amount and the baseline cost it would replace (caseworker)."""
-    outcome = service.start_trial(actor, budget_id, body.name, body.virtual_amount, body.baseline_cost)
-    return TrialStartedAnswer.of(outcome.budget, trial_id=outcome.result)
+    return write.run(
+        answers.trial_started,
+        lambda once: service.start_trial(
+            actor, budget_id, body.name, body.virtual_amount, body.baseline_cost, once=once
+        ),
+    )
 
 
 @router.post(
@@ -42,19 +47,31 @@ def record_trial_spend(
     budget_id: BudgetId,
     trial_id: ItemId,
     body: TrialSpendIn,
-    key: IdempotencyKey,
     actor: TrialSpender,
     service: ServiceDep,
+    write: KeyedWrite,
 ) -> SpendRecordedAnswer:
     """Record a spend against an open trial's virtual amount (broker in scope, caseworker)."""
     request = SpendRequest(**dict(body))
-    outcome = service.record_trial_spend(actor, budget_id, trial_id, request, idempotency_key=key)
-    return SpendRecordedAnswer.of(outcome.budget, spend_id=outcome.result.spend_id)
+    return write.run(
+        answers.spend_recorded,
+        lambda once: service.record_trial_spend(
+            actor, budget_id, trial_id, request, idempotency_key=write.key, once=once
+        ),
+    )
 
 
 @router.post("/{trial_id}/conclusion", responses=conflicts(errors.TrialNotOpen))
 def conclude_trial(
-    budget_id: BudgetId, trial_id: ItemId, body: ConclusionIn, actor: Trialist, service: ServiceDep
+    budget_id: BudgetId,
+    trial_id: ItemId,
+    body: ConclusionIn,
+    actor: Trialist,
+    service: ServiceDep,
+    write: WriteDep,
 ) -> DoneAnswer:
     """Conclude an open trial as adopted or abandoned (caseworker)."""
-    return DoneAnswer.of(service.conclude_trial(actor, budget_id, trial_id, body.outcome, body.notes).budget)
+    return write.run(
+        answers.done,
+        lambda once: service.conclude_trial(actor, budget_id, trial_id, body.outcome, body.notes, once=once),
+    )

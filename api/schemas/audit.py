@@ -11,6 +11,10 @@ from pydantic import BaseModel, Field
 class EventActor(BaseModel):
     id: str
     role: str
+    name: str | None = Field(
+        default=None,
+        description="the key holder's name, read from the key ring now (events store only the id)",
+    )
 
 
 class EventOut(BaseModel):
@@ -24,7 +28,10 @@ class EventOut(BaseModel):
 
 
 class HistoryOut(BaseModel):
-    events: list[EventOut]
+    events: list[EventOut] = Field(description="oldest first, a page at a time")
+    next_cursor: str | None = Field(
+        default=None, description="pass as `cursor` for the events after these; null on the last page"
+    )
 
 
 class VerificationOut(BaseModel):

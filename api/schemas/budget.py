@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.paging import NEWEST, newest_first
 from api.schemas.schemes import PinnedSchemeOut
 from api.schemas.types import Day, Management, MoneyOut, Name, Ref, Status
 
+#: the cursor kind of a budget's spends (`api.paging`)
+SPENDS = "spends"
 EXAMPLE_OPEN: dict[str, Any] = {
     "reference": "BH-2026-0017",
     "family_ref": "FAM-0042",
@@ -128,6 +130,16 @@ class ReviewOut(BaseModel):
     next_review_due: date
 
 
+class SpendPage(BaseModel):
+    items: list[SpendOut] = Field(description="newest first")
+    next_cursor: str | None = Field(description="pass as `cursor` for older spends; null on the last page")
+
+
+class ReturnPage(BaseModel):
+    items: list[ReturnOut] = Field(description="newest first")
+    next_cursor: str | None = Field(description="pass as `cursor` for older returns; null on the last page")
+
+
 class BudgetOut(BaseModel):
     id: UUID
     reference: str
@@ -152,11 +164,18 @@ class BudgetOut(BaseModel):
     scheme: PinnedSchemeOut = Field(description="the budget scheme pinned when the budget opened")
     bank_account_confirmed_on: date | None = Field(description="no account details are stored")
     awaiting_approval: list[SpendOut] = Field(description="spends held for a caseworker's approval")
+    spends_next_cursor: str | None = Field(
+        default=None,
+        description=f"`spends` holds the newest {NEWEST} spends, newest first; pass this as `cursor`"
+        " to GET /v1/budgets/{id}/spends for the older ones (null when there are none)",
+    )
 
     @classmethod
     def of(cls, budget: Any) -> Self:
         """Shape a `ledger` Budget for the wire."""
         allocation = vars(budget.allocation) | {"total": budget.allocated} if budget.allocation else None
+        newest, spends_next_cursor = newest_first(SPENDS, list(budget.spends.values()), NEWEST, None)
+        spends = [SpendOut.model_validate(vars(s)) for s in newest]
         return cls(
             id=budget.id,
             reference=budget.reference,
@@ -169,10 +188,11 @@ class BudgetOut(BaseModel):
             status=budget.status,
             version=budget.version,
             head_hash=budget.head_hash,
-            balances=Balances(**_balances(budget)),
+            balances=balances_of(budget),
             allocation=AllocationOut.model_validate(allocation) if allocation else None,
             instalments=[InstalmentOut.model_validate(vars(i)) for i in budget.instalments],
-            spends=[SpendOut.model_validate(vars(s)) for s in budget.spends.values()],
+            spends=spends,
+            spends_next_cursor=spends_next_cursor,
             monitoring_returns=[ReturnOut.model_validate(vars(r)) for r in budget.returns.values()],
             trials=[_trial(t) for t in budget.trials.values()],
             disputes=[DisputeOut.model_validate(vars(d)) for d in budget.disputes.values()],
@@ -183,9 +203,9 @@ class BudgetOut(BaseModel):
         )
 
 
-def _balances(budget: Any) -> dict[str, Decimal]:
+def balances_of(budget: Any) -> Balances:
     names = ("allocated", "scheduled", "released", "spent", "recovered", "available", "unreleased")
-    return {name: getattr(budget, name) for name in names}
+    return Balances(**{name: getattr(budget, name) for name in names})
 
 
 def _trial(trial: Any) -> TrialOut:

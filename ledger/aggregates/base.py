@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate, get_topic
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.chain import GENESIS, recompute
+from ledger.aggregates.chain import GENESIS, event_data, event_hash
 from ledger.aggregates.figures import UNSEALED, Figures
 from ledger.aggregates.state import (
     Allocation,
@@ -32,6 +32,7 @@ from ledger.aggregates.state import (
     Spend,
     Trial,
 )
+from ledger.aggregates.text import check_fields, check_text
 from ledger.aggregates.vocabulary import (
     BudgetStatus,
     InstalmentStatus,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 def require_text(name: str, value: str | None) -> str:
     if value is None or not value.strip():
         raise errors.InvalidInput(f"{name} must not be empty")
-    return value
+    return check_text(name, value)
 
 
 class Stamp(TypedDict):
@@ -214,6 +215,7 @@ class BudgetBase(Aggregate):
             scheme_version=scheme.version,
             scheme=scheme.document(),
         )
+        check_fields(draft)
         budget = draft.mutate(None)
         assert isinstance(budget, cls)  # the event's topic names this class
         budget._seal(draft)
@@ -234,15 +236,24 @@ class BudgetBase(Aggregate):
         )
 
     def record(self, draft: E) -> E:
-        """Apply `draft` (built on `stamp`), then seal it with the figures after it and its hash."""
+        """Apply `draft` (built on `stamp`), then seal it with the figures after it and its hash.
+
+        Every string the event carries is checked first (`ledger.aggregates.text`): text
+        with control characters or bidirectional overrides is refused, recording nothing.
+        """
+        check_fields(draft)
         draft.apply_to(self)  # type: ignore[arg-type]  # every Budget mixin is a Budget
         self.version = draft.originator_version
         self.modified_on = draft.timestamp
         return self._seal(draft)
 
     def _seal(self, draft: E) -> E:
-        sealed = replace(draft, figures=self.figures())
-        sealed = replace(sealed, hash=recompute(sealed))
+        figures = self.figures()
+        data = {**event_data(draft), "figures": figures}
+        digest = event_hash(
+            type(draft).__name__, draft.originator_id, draft.originator_version, draft.timestamp, data
+        )
+        sealed = replace(draft, figures=figures, hash=digest)
         self.head_hash = sealed.hash
         self.pending_events.append(sealed)
         return sealed

@@ -41,6 +41,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_leaf(value: Any) -> Any:
+    """What `json.dumps` cannot write itself, written as `_plain` writes it (one rule, two speeds)."""
+    if isinstance(value, Decimal):  # the commonest first: most leaves are money
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (date, UUID)):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON of `value` as `_plain` would give it, without walking it first.
+
+    The encoder calls `_plain_leaf` only for the values it cannot write, so the
+    dicts, lists and strings of an event go through the C encoder untouched;
+    sorted keys and no spaces make it canonical.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain_leaf)
+
+
 def event_hash(
     event_type: str, budget_id: UUID, version: int, recorded_at: datetime, fields: dict[str, Any]
 ) -> str:
@@ -50,10 +73,9 @@ def event_hash(
         "budget": str(budget_id),
         "version": version,
         "recorded_at": recorded_at.isoformat(),
-        "data": _plain(data),
+        "data": data,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
 def event_data(event: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import require_text
-from ledger.aggregates.chain import _plain
+from ledger.aggregates.chain import _plain_leaf
 from ledger.aggregates.scheme_spending import SchemeSpendingRules
 from ledger.aggregates.state import Spend
 from ledger.aggregates.vocabulary import (
@@ -67,7 +67,7 @@ class SpendRequest:
 
     @property
     def fingerprint(self) -> str:
-        body = json.dumps(_plain(vars(self)), sort_keys=True)
+        body = json.dumps(vars(self), sort_keys=True, default=_plain_leaf)
         return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import budgets, demo, envelopes, keys, projections, schemes, serve
+from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, schemes, serve
 from ledger.cli.context import load_settings, uses_store
 
 DISTRIBUTION = "budget-ledger"
@@ -35,6 +35,14 @@ app.add_typer(envelopes.app, name="envelopes")
 app.add_typer(schemes.app, name="schemes")
 app.command("serve")(uses_store(serve.serve))
 app.command("demo")(uses_store(demo.demo))
+app.command("ingest")(uses_store(ingest.ingest_file))
+# --- audit: the proof and the auditor's reads ---
+app.command("checkpoint")(audit.checkpoint)
+app.command("verify")(audit.verify)
+app.command("history")(audit.history)
+app.command("state")(audit.state)
+app.command("export")(audit.export)
+app.command("dispute-pack")(audit.dispute_pack_command)
 
 
 def ledger_version() -> str:

@@ -13,6 +13,8 @@ import typer
 
 #: named, not imported: the ledger package never imports the web layer (tests/unit/test_layers.py)
 APP_FACTORY = "api.app:create_app"
+#: uvicorn's h11 protocol answering malformed HTTP as a problem, not text/plain (issue 14)
+HTTP_PROTOCOL = "api.security.wire"
 
 
 def serve(
@@ -20,6 +22,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
 ) -> None:
     """Run the API (docs at /docs)."""
+    import importlib
+
     import uvicorn
 
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port)
+    protocol = importlib.import_module(HTTP_PROTOCOL).ProblemH11Protocol
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, http=protocol)

@@ -175,5 +175,16 @@ ROUTES: list[Route] = [
     Route("POST", B + "/spends/{spend_id}/approval", _allowed(CW)),
     Route("POST", B + "/spends/{spend_id}/rejection", _allowed(CW), lambda p: REASON),
     Route("GET", B + "/monitoring", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    # --- security (issue 14) ---
+    Route("GET", "/v1/access-log", _allowed(AUDITOR, ADMIN)),
+    # --- audit: the whole-ledger proof ---
+    Route("POST", "/v1/ledger/checkpoints", _allowed(AUDITOR, ADMIN), created=True),
+    Route("GET", "/v1/ledger/checkpoints", _allowed(AUDITOR, ADMIN)),
+    Route("GET", "/v1/ledger/verification", _allowed(AUDITOR)),
+    Route("GET", B + "/statement", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", B + "/dispute-pack", _allowed(CW, AUDITOR, FAMILY)),
+    # paged lists of one budget (issue 12: answers that do not grow)
+    Route("GET", B + "/spends", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", B + "/monitoring-returns", _allowed(CW, AUDITOR, BROKER, FAMILY)),
 ]
 BY_NAME = {route.name: route for route in ROUTES}

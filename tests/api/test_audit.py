@@ -22,7 +22,7 @@ def test_state_as_of_a_time_before_the_budget_or_a_version_it_never_had_is_404(a
     time.sleep(0.001)
     assert api.get(f"/v1/budgets/{budget_id}/state", params={"as_of": now}).json()["version"] == 1
     history = api.get(f"/v1/budgets/{budget_id}/history", params={"as_of": before}).json()
-    assert history == {"events": []}
+    assert history == {"events": [], "next_cursor": None}
 
 
 def _tamper(store_url: str, budget_id: str, version: int, old: str, new: str) -> None:

@@ -75,9 +75,12 @@ def test_serve_runs_the_app_factory_under_uvicorn(run: Any, monkeypatch: pytest.
     monkeypatch.setattr("uvicorn.run", lambda *a, **kw: calls.append((a, kw)))
     assert run("serve", "--host", "0.0.0.0", "--port", "9000").exit_code == 0
     assert run("serve").exit_code == 0
+    from api.security.wire import ProblemH11Protocol  # malformed HTTP answered as a problem
+
+    wire = {"http": ProblemH11Protocol}
     assert calls == [
-        (("api.app:create_app",), {"factory": True, "host": "0.0.0.0", "port": 9000}),
-        (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000}),
+        (("api.app:create_app",), {"factory": True, "host": "0.0.0.0", "port": 9000, **wire}),
+        (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000, **wire}),
     ]
     from api.app import create_app  # the factory the string names
 

@@ -22,6 +22,12 @@ BAD_URLS = {
     "unreachable host": f"postgresql://u:{PASSWORD}@127.0.0.1:1/db",
     "unknown host": f"postgresql://u:{PASSWORD}@no-such-host.invalid/db",
     "bad port": f"postgresql://u:{PASSWORD}@127.0.0.1:99999/db",
+    # security (issue 14): mistyped so that urllib finds no password in them
+    "scheme without slashes": f"postgres:u:{PASSWORD}@h/db",
+    "scheme with one slash": f"postgresql:/u:{PASSWORD}@h/db",
+    "no colon after the scheme": f"postgresql//u:{PASSWORD}@h/db",
+    "sqlite without slashes": f"sqlite:u:{PASSWORD}@h",
+    "unclosed IPv6 host": f"postgresql://u:{PASSWORD}@[::1/db",
 }
 EVERY_COMMAND = [
     ("keys", "list"),
@@ -63,7 +69,7 @@ def test_every_command_fails_on_a_bad_store_in_one_line_without_the_password(
     store_line, error_line = result.stderr.splitlines()
     assert store_line.startswith("store: ") and error_line.startswith("error: ")
     assert PASSWORD not in result.output and result.stdout == ""
-    if case != "mistyped scheme":
+    if case in ("unreachable host", "unknown host", "bad port"):
         assert ("127.0.0.1" if "127" in BAD_URLS[case] else "no-such-host.invalid") in error_line
 
 

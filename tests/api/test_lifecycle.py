@@ -17,11 +17,14 @@ class Life:
         self.api, self.path = api, f"/v1/budgets/{budget_id}"
 
     def do(self, step: str, who: str = "caseworker", status: int = 200, **kw: Any) -> dict[str, Any]:
-        response = self.api.post(self.path + step, who, **kw)
+        """POST a step asking for the whole budget back (`Prefer: return=representation`)."""
+        headers = {"Prefer": "return=representation", **kw.pop("headers", {})}
+        response = self.api.post(self.path + step, who, headers=headers, **kw)
         assert response.status_code == status, response.text
         body: dict[str, Any] = response.json()
         if status < 300 and "budget" in body:
             assert body["version"] == body["budget"]["version"]
+            assert body["balances"] == body["budget"]["balances"]
             assert self.read()["version"] == body["version"]  # a write is seen by the next read
         return body
 

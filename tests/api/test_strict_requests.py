@@ -41,7 +41,7 @@ def test_without_a_key_an_unknown_query_parameter_still_hears_401_first(api: Api
 def test_the_problem_names_every_unknown_parameter_and_the_known_ones(api: Api) -> None:
     problem = problem_of(api.get("/v1/budgets?colour=red&size=2"), 422, "unknown-query-parameter")
     assert "'colour' and 'size'" in problem["detail"]
-    assert "it takes cohort, cursor, family_ref, limit, reference, status." in problem["detail"]
+    assert "it takes cohort, cursor, family_ref, limit, min_position, reference, status." in problem["detail"]
     assert [e["loc"] for e in problem["errors"]] == [["query", "colour"], ["query", "size"]]
 
 

@@ -7,7 +7,7 @@ import re
 import psycopg
 import pytest
 
-from benchmarks import load_budget, write_spends
+from benchmarks import ingest, load_budget, write_spends
 from benchmarks._common import PG_URL
 
 
@@ -28,3 +28,17 @@ def test_the_quick_benchmark_prints_its_table(benchmark, capsys: pytest.CaptureF
     assert len(rows) >= 2 and all(re.search(r"\d+\.\d+x\s+\|$", row) for row in rows)
     if postgres_answers():
         assert sum(line.startswith("| postgres") for line in out.splitlines()) >= 2
+
+
+def test_the_quick_ingest_benchmark_prints_its_ratios_against_the_bulk_load(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ingest.main(["--quick", "--store", "sqlite"])
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| sqlite")]
+    assert [row.split("|")[2].strip() for row in rows] == [
+        "executemany (baseline)",
+        "ledger ingest",
+        "ledger ingest, again",
+    ]
+    assert all(re.search(r"\d+\.\d+x\s+\|$", row) for row in rows)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from ledger.aggregates.chain import GENESIS, recompute
+from ledger.aggregates.chain import GENESIS, _plain, canonical_json, event_data, recompute
 from ledger.aggregates.events import SpendRecorded
 from ledger.audit import verify, verify_chain
 from tests.builders import open_funded_budget
@@ -105,3 +106,11 @@ def test_the_chain_still_verifies_after_a_round_trip_through_the_store(ledger) -
     assert all(recompute(e) == e.hash for e in stored)
     result = verify(ledger, AUDITOR, budget_id)
     assert (result.ok, result.checked, result.head_hash) == (True, 5, ledger.load(budget_id).head_hash)
+
+
+def test_the_fast_canonical_json_writes_exactly_what_the_plain_walk_writes(events: list[Any]) -> None:
+    """Hashes of events already stored must not change: the encoder's shortcut is checked against the walk."""
+    for event in events:
+        body = {"data": event_data(event), "budget": event.originator_id, "at": event.timestamp}
+        walked = json.dumps(_plain(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert canonical_json(body) == walked

@@ -24,6 +24,7 @@ from ledger.aggregates.keyring import KeyEntry
 from ledger.aggregates.state import Allocation, Dispute, Instalment, MonitoringReturn, Review, Spend, Trial
 from ledger.aggregates.vocabulary import BudgetStatus, Category, ReturnStatus, Unit
 from ledger.use_cases import LedgerService
+from tests.builders import safe_text
 from tests.conftest import BROKER
 from tests.unit.factories import (
     PERIOD_END,
@@ -102,9 +103,9 @@ def spend_requests(draw: st.DrawFn) -> Any:
     return a_spend(
         str(draw(st.decimals(min_value="0.01", max_value="300.00", places=2))),
         category=draw(st.sampled_from(Category)),
-        provider=draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+        provider=draw(safe_text(min_size=1, max_size=20).filter(str.strip)),
         service_date=draw(st.dates(min_value=PERIOD_START, max_value=PERIOD_END)),
-        description=draw(st.text(max_size=40)),
+        description=draw(safe_text(max_size=40)),
         units=units,
         unit=None if units is None else draw(st.sampled_from(Unit)),
         funding_stream=draw(st.none() | st.just("social_care")),
