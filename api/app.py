@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from api import docs, errors, openapi, pages, problems, writes
+from api import docs, errors, health, observability, openapi, outage, pages, problems, writes
 from api import security as security_layer
 from api.routers import access_log as access_log_router
 from api.routers import (
@@ -41,6 +41,8 @@ from api.routers import (
     statement,
     trials,
 )
+from ledger.ops.health import ProcessGauges
+from ledger.ops.outage import open_ledger
 from ledger.projections.readside import ReadSide
 from ledger.settings import Settings
 from ledger.use_cases import LedgerService
@@ -92,6 +94,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if app.state.run_projections:
             app.state.read_side.stop()
+        if app.state.tables is not None:  # ledger.ops.outage: tables made after a start while down
+            app.state.tables.stop()
         if app.state.owns_service:
             app.state.service.close()
 
@@ -120,7 +124,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.owns_service = service is None
-    app.state.service = service if service is not None else LedgerService(settings=settings)
+    app.state.service, app.state.tables = (service, None) if service is not None else open_ledger(settings)
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
     errors.install(app)
@@ -148,7 +152,18 @@ def create_app(
     ]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _pages(app)
+    _operations(app)
     return app
+
+
+def _operations(app: FastAPI) -> None:
+    """Health, metrics and request ids (`api.health`, `api.observability`)."""
+    health.install(app)
+    outage.install(app)
+    templates = ["/v1" + r.path for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    templates += [r.path for r in app.routes if isinstance(r, APIRoute)]
+    metrics = observability.install(app, templates)
+    metrics.registry.register(ProcessGauges(app.state.service, app.state.read_side))
 
 
 def _pages(app: FastAPI) -> None:

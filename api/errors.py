@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.fielderrors import describe, field_errors
 from api.schemas.problem import Problem
+from api.security.policy import data_headers
 from ledger import errors
 from ledger.aggregates.text import printable
 
@@ -77,6 +78,9 @@ HTTP_PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request body is too large."),
     "unsupported-media-type": (415, "Request bodies are JSON."),
     "internal-error": (500, "Internal error."),
+    # operations (api.health, api.outage)
+    "store-unavailable": (503, "The event store cannot be reached right now."),
+    "not-ready": (503, "The ledger is not ready to serve."),
     # --- security (issue 14) ---
     "malformed-request": (400, "The request is not well-formed HTTP."),
     "too-many-requests": (429, "Too many requests; wait and try again."),
@@ -179,7 +183,9 @@ def _phrase(status: int) -> str:
 def _internal(request: Request) -> JSONResponse:
     title = HTTP_PROBLEMS["internal-error"][1]
     detail = "The server failed; the error is logged."
-    return problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
+    answer = problem(str(request.base_url), 500, "internal-error", title, detail, request.url.path)
+    answer.headers.update(data_headers(request.url.path))  # security: written outside the middleware
+    return answer
 
 
 def allowed_methods(request: Request) -> str:

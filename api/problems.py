@@ -34,8 +34,10 @@ ADVICE = {
     422: "Correct the fields named in `detail` and listed in `errors`, then send again. Nothing was "
     "recorded.",
     500: "The ledger failed; the operators have the details in the log. Nothing you sent was at fault.",
-    503: "Wait the seconds the Retry-After header gives, then ask again: the write is safely recorded and "
-    "the read models are catching up with it.",
+    503: "Wait the seconds the Retry-After header gives, then ask again. If the read models are behind "
+    "(read-model-behind), the write is safely recorded and they are catching up with it; if the store "
+    "cannot be reached or the ledger is not ready, nothing was recorded: send the same request again, "
+    "with the same Idempotency-Key.",
 }
 
 

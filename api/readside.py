@@ -20,6 +20,7 @@ from fastapi import Depends, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from api.deps import CurrentActor, ServiceDep
+from ledger.errors import InvalidInput
 from ledger.projections.readside import ReadSide
 
 
@@ -59,6 +60,12 @@ def applied(*names: str) -> Any:
     ) -> None:
         if min_position is None:
             return
+        head = request.app.state.service.recorder.max_notification_id() or 0
+        if min_position > head:  # no write has answered it: waiting could never end
+            raise InvalidInput(
+                f"min_position {min_position} is beyond the ledger's newest position {head};"
+                " send the X-Ledger-Position a write answered."
+            )
         deadline = time.monotonic() + request.app.state.settings.read_wait_seconds
         for name in names:
             while read_side.position(name) < min_position:

@@ -57,6 +57,8 @@ class Action(StrEnum):
     SURPLUS = "surplus"
     #: spends one at a time: a family records (and reverses) its own where its scheme lets it
     RECORD_SPEND = "record_spend"
+    # operations (ledger.ops, api.health)
+    METRICS = "metrics"
     # --- security (issue 14) ---
     ACCESS_LOG = "access_log"
     # --- the whole-ledger proof and dispute packs (audit) ---
@@ -105,6 +107,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.MONITORING: {CW, AUDITOR, BROKER, FAMILY},
         Action.SURPLUS: {CW, COMMISSIONER},
         Action.RECORD_SPEND: {CW, BROKER, FAMILY},
+        # operations
+        Action.METRICS: {ADMIN},
         # --- security (issue 14) ---
         Action.ACCESS_LOG: {AUDITOR, ADMIN},
         # --- audit ---
@@ -149,6 +153,8 @@ DOING: dict[Action, str] = {
     Action.MONITORING: "read a budget's monitoring",
     Action.SURPLUS: "read surplus budgets",
     Action.RECORD_SPEND: "record or reverse spends",
+    # operations
+    Action.METRICS: "read the service's metrics",
     # --- security (issue 14) ---
     Action.ACCESS_LOG: "read the log of who read which family's data",
     # --- audit ---

@@ -1,17 +1,17 @@
 """The application service: the one place that loads, decides and saves budgets.
 
 Every use case takes the calling `Actor`, checks `ledger.access`, loads the
-budget, runs one command on it and saves. A save that loses an optimistic
-concurrency race (another writer saved the same budget version first) is
-retried on a fresh load a bounded number of times, so concurrent spends are
+budget, runs one command on it and saves. Writers of one budget queue
+first-come-first-served inside the process (`ledger.ops.queueing`), so a save
+loses an optimistic concurrency race (another writer saved the same budget
+version first) only to another process; such a loss is retried on a fresh load
+after a short jittered sleep, a bounded number of times, so concurrent spends are
 never lost or doubled: the retry re-checks the rules (and finds its own spend,
 if a retry after a lost reply already recorded it).
 """
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -29,6 +29,8 @@ from ledger.aggregates.keyring import KeyRing
 from ledger.aggregates.reference import BudgetReference, reference_id
 from ledger.idempotency import Once, records
 from ledger.key_use import KeyUse
+from ledger.ops.metrics import CONTENTION_EXHAUSTED
+from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
 
@@ -62,6 +64,7 @@ class Ledger(Application[UUID]):
         self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
         self.max_attempts = settings.max_attempts
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
+        self.writers = KeyedQueue()  # one budget's writers queue here (ledger.ops.queueing)
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
         self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
@@ -130,6 +133,7 @@ class Ledger(Application[UUID]):
             raise errors.ReferenceTaken(f"reference {budget.reference!r} is taken") from None
         return Outcome(budget, budget.id, recordings[-1].notification.id)
 
+    @queued_by_budget
     def change(
         self,
         actor: Actor,
@@ -153,9 +157,10 @@ class Ledger(Application[UUID]):
             try:
                 recordings = self.save(budget, *records(once, budget, result))
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                back_off(attempt)
                 continue
             return Outcome(budget, result, recordings[-1].notification.id)
+        CONTENTION_EXHAUSTED.inc()
         raise errors.ConcurrentUpdate(f"budget {budget_id} kept changing; try again")
 
     @staticmethod

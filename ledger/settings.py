@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 APP_DIR = "budget-ledger"
 STORE_FILE = "ledger.db"
-DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_MAX_ATTEMPTS = 40  # ledger.ops.queueing: many short, jittered retries
 
 
 def default_data_dir() -> Path:
@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(default=300.0, gt=0)
     #: ...before it is refused (429) for `auth_lockout` seconds
     auth_lockout: float = Field(default=300.0, gt=0)
+    #: a commissioner sees no analytics group covering fewer families than this
+    suppression_threshold: int = Field(default=5, ge=1)
+
+    # --- operations (ledger.ops) ---
+    #: /health/ready answers 503 while a read model trails the event store by more events
+    ready_max_lag: int = Field(default=1000, ge=0)
+    #: log level of the JSON logs `ledger serve` writes to stderr
+    log_level: str = "INFO"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -28,6 +28,7 @@ from ledger.aggregates.state import STATE_TYPES
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 DEFAULT_CONNECT_TIMEOUT = 5
+POSTGRES_FACTORY = "ledger.ops.tables:LockingPostgresFactory"
 
 
 class StoreError(ValueError):
@@ -116,7 +117,10 @@ def _postgres_env(url: str, connect_timeout: int) -> dict[str, str]:
         ) from None
     query = parse_qs(parsed.query)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # the library's factory, creating tables under one advisory lock (ledger.ops.tables)
+        "PERSISTENCE_MODULE": POSTGRES_FACTORY,
+        # the pool checks a connection before handing it out, so none dead after an outage
+        "POSTGRES_PRE_PING": "y",
         "POSTGRES_DBNAME": unquote(parsed.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(port),
@@ -126,8 +130,8 @@ def _postgres_env(url: str, connect_timeout: int) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": str(connect_timeout),
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
-        "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_POOL_SIZE": "2",  # opened at start; more on demand up to 15 (README: Operations)
+        "POSTGRES_MAX_OVERFLOW": "13",
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"][0]
@@ -142,7 +146,7 @@ def check_reachable(url: str, connect_timeout: int = DEFAULT_CONNECT_TIMEOUT) ->
     seconds with the reason (refused, unknown host, authentication failed...).
     """
     env = persistence_env(url, connect_timeout)
-    if env["PERSISTENCE_MODULE"] != "eventsourcing.postgres":
+    if env["PERSISTENCE_MODULE"] != POSTGRES_FACTORY:
         return
     where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
     try:

@@ -17,6 +17,7 @@ from api.readside import ReadSideDep, applied, mark_freshness
 from api.routers import v1_router
 from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, wire
 from api.schemas.types import Day
+from api.security import suppress
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.errors import InvalidInput
@@ -70,6 +71,9 @@ def spending_analytics(
     """Where the money goes: amounts, units, shares and unit costs by chosen keys (commissioner, auditor)."""
     keys = parse_group_by(group_by)
     result = read_side.view("spending").spending(keys, date_from, date_to, cohort, include_trials, basis)
+    result = _spending_suppressed(
+        request, actor, result, keys, read_side, (date_from, date_to, cohort, include_trials, basis)
+    )
     mark_freshness(response, read_side, service, "spending")
     if wants_csv(request):
         return csv_answer(spending_csv(result, keys), response)
@@ -92,6 +96,7 @@ def portfolio_analytics(
 ) -> Any:
     """Totals allocated, released, spent and available by stream, cohort and management, against envelopes."""
     result = read_side.view("portfolio").portfolio(year)
+    result = _portfolio_suppressed(request, actor, result, read_side, year)
     mark_freshness(response, read_side, service, "portfolio")
     if wants_csv(request):
         rows = [
@@ -129,3 +134,30 @@ def monitoring_analytics(
         ]
         return csv_answer(rows_csv(rows), response)
     return MonitoringOut.model_validate({"today": day.isoformat(), **wire(result)})
+
+
+# --- security (issue 14): small-number suppression for commissioners ---
+def _threshold(request: Request, actor: Actor) -> int | None:
+    return int(request.app.state.settings.suppression_threshold) if suppress.applies(actor) else None
+
+
+def _spending_suppressed(
+    request: Request, actor: Actor, result: dict[str, Any], keys: list[str], read_side: Any, filters: Any
+) -> dict[str, Any]:
+    threshold = _threshold(request, actor)
+    if threshold is None:
+        groups = [{**g, "suppressed": False} for g in result["groups"]]
+        return {**result, "groups": groups, "suppressed_groups": 0, "suppression_threshold": None}
+    return {
+        **suppress.spending(result, keys, read_side, threshold, filters),
+        "suppression_threshold": threshold,
+    }
+
+
+def _portfolio_suppressed(
+    request: Request, actor: Actor, result: dict[str, Any], read_side: Any, year: int | None
+) -> dict[str, Any]:
+    threshold = _threshold(request, actor)
+    if threshold is None:
+        return {**result, "suppressed_groups": 0, "suppression_threshold": None}
+    return {**suppress.portfolio(result, read_side, threshold, year), "suppression_threshold": threshold}

@@ -32,53 +32,69 @@ class SpendingGroup(BaseModel):
     cohort: str | None = None
     management: str | None = None
     stream: str | None = Field(default=None, description="null for spends charged to no stream")
-    amount: str
-    share: str = Field(description="of the grouping it belongs to; shares of a grouping sum to 1")
+    amount: str | None = Field(description="null when suppressed")
+    share: str | None = Field(description="of the grouping it belongs to; shares of a grouping sum to 1")
     units: dict[str, str]
     unit_costs: dict[str, str] = Field(description="amount per unit (hour, night...) where units exist")
+    suppressed: bool = Field(
+        default=False, description="withheld: too few families (or one withheld beside another)"
+    )
 
 
-class SpendingOut(BaseModel):
+class Suppression(BaseModel):
+    """What small-number suppression withheld (commissioners; null threshold: nothing is)."""
+
+    suppressed_groups: int = Field(default=0, description="groups whose figures are withheld")
+    suppression_threshold: int | None = Field(
+        default=None, description="groups covering fewer families than this are withheld"
+    )
+
+
+class SpendingOut(Suppression):
     group_by: list[str]
     groups: list[SpendingGroup]
-    total: str
+    total: str | None = Field(description="null when the whole answer covers too few families")
 
 
 class Figures(BaseModel):
-    """Money a set of budgets was given and used."""
+    """Money a set of budgets was given and used (null where suppressed)."""
 
-    budgets: int
-    allocated: str
-    released: str
-    spent: str
-    recovered: str
-    available: str
+    budgets: int | None
+    allocated: str | None
+    released: str | None
+    spent: str | None
+    recovered: str | None
+    available: str | None
 
 
-class CohortFigures(Figures):
+class Row(BaseModel):
+    suppressed: bool = Field(default=False, description="figures withheld: too few families")
+
+
+class CohortFigures(Figures, Row):
     cohort: str | None = Field(description="null for budgets opened without a cohort")
 
 
-class ManagementFigures(Figures):
+class ManagementFigures(Figures, Row):
     management: str
 
 
-class StreamFigures(BaseModel):
+class StreamFigures(Row):
     stream: str
-    budgets: int
-    allocated: str
-    spent: str
+    budgets: int | None
+    allocated: str | None
+    spent: str | None
 
 
-class EnvelopeUse(BaseModel):
+class EnvelopeUse(Row):
     stream: str
     year: int = Field(description="financial year starting 1 April of this year")
     envelope: str | None = Field(description="null when no envelope is set for the stream and year")
-    allocated: str
+    allocated: str | None
     remaining: str | None
 
 
-class PortfolioOut(Figures):
+class PortfolioOut(Figures, Suppression):
     year: int | None
     by_stream: list[StreamFigures]
     by_cohort: list[CohortFigures]

@@ -8,16 +8,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 
-from api.pages import CSP
-from api.security.headers import SafeHeaders, SecurityHeaders
-from api.security.limits import Limits
-from ledger.settings import Settings
+if TYPE_CHECKING:
+    from ledger.settings import Settings
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the security middleware (outermost last, so it sees every answer, errors too)."""
+    # imported here: `api.errors` imports `api.security.policy`, and these import `api.errors`
+    from api.pages import CSP
+    from api.security.headers import SafeHeaders, SecurityHeaders
+    from api.security.limits import Limits
+
     app.state.limits = Limits.of(settings)
     app.add_middleware(SafeHeaders)
     app.add_middleware(SecurityHeaders, page_csp=CSP)

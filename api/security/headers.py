@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem, rule_title
+from api.security.policy import DATA_CSP, EVERY_ANSWER, NO_STORE_PREFIX
 from ledger import errors
 from ledger.aggregates.text import describe_character, unsafe_character
 
@@ -52,18 +53,6 @@ class SafeHeaders:
                 )
                 return await answer(scope, receive, send)
         await self.app(scope, receive, send)
-
-
-#: on every answer: no MIME sniffing, no referrer leaving the ledger, no framing by other sites
-EVERY_ANSWER = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
-#: an answer that is not a page runs nothing and loads nothing (pages set their own policy)
-DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
-#: family data is never kept by a browser or a proxy cache
-NO_STORE_PREFIX = "/v1/"
 
 
 class SecurityHeaders:

@@ -17,6 +17,8 @@ from typing import Annotated
 import typer
 
 from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, schemes, serve
+from ledger.cli import backup as backup_command  # operations (ledger.ops)
+from ledger.cli import migrate as migrate_command
 from ledger.cli.context import load_settings, uses_store
 
 DISTRIBUTION = "budget-ledger"
@@ -33,8 +35,12 @@ app.add_typer(budgets.app, name="budgets")
 app.add_typer(projections.app, name="projections")
 app.add_typer(envelopes.app, name="envelopes")
 app.add_typer(schemes.app, name="schemes")
-app.command("serve")(uses_store(serve.serve))
+app.command("serve")(serve.serve)  # starts while the store is down (ledger.ops.outage)
 app.command("demo")(uses_store(demo.demo))
+# operations (ledger.ops)
+app.command("migrate")(uses_store(migrate_command.migrate))
+app.command("backup")(uses_store(backup_command.backup))
+app.command("restore")(uses_store(backup_command.restore))
 app.command("ingest")(uses_store(ingest.ingest_file))
 # --- audit: the proof and the auditor's reads ---
 app.command("checkpoint")(audit.checkpoint)

@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from ledger.ops.tables import creation_lock
 from ledger.store import persistence_env
 
 
@@ -34,10 +35,18 @@ class Generations:
                 port=self.env["POSTGRES_PORT"],
                 user=self.env["POSTGRES_USER"],
                 password=self.env["POSTGRES_PASSWORD"] or None,
+                connect_timeout=self.env["POSTGRES_CONNECT_TIMEOUT"],
             )
-        self._execute("CREATE TABLE IF NOT EXISTS {t} (projection TEXT PRIMARY KEY, generation INTEGER)")
+        self._made = False  # the table is made on first use, so a store that is down at start is no failure
 
     def _execute(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        if not self._made:
+            with creation_lock(self.env):  # every ledger creates tables under one lock
+                self._run("CREATE TABLE IF NOT EXISTS {t} (projection TEXT PRIMARY KEY, generation INTEGER)")
+            self._made = True
+        return self._run(statement, params)
+
+    def _run(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         if self.is_sqlite:
             with closing(sqlite3.connect(self.path, timeout=10)) as conn, conn:
                 return conn.execute(statement.format(t="readside_generations"), params).fetchall()

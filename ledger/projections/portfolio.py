@@ -35,6 +35,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     delete,
+    distinct,
     func,
     insert,
     select,
@@ -177,6 +178,34 @@ class PortfolioQueries(balances.BalancesQueries):
         # sorted here, not in SQL: the stores disagree on where NULL (no cohort) sorts
         rows.sort(key=lambda r: (r[key] is None, r[key] or ""))
         return [{key: r[key], **figures(r)} for r in rows]
+
+    def families(self, year: int | None, key: str | None) -> dict[Any, int]:
+        """Security (issue 14): how many families each row of `_figures(year, key)` covers."""
+        b, y = self.budgets, self.years
+        grouping = [b.c[key]] if key else []
+        count = func.count(distinct(b.c.family_ref)).label("families")
+        query = select(*grouping, count).join(y, y.c.budget_id == b.c.budget_id)
+        if year is not None:
+            query = query.where(y.c.year == year)
+        rows = self.select(query.group_by(*grouping))
+        return {(row[key] if key else None): int(row["families"] or 0) for row in rows}
+
+    def stream_families(self, year: int | None = None) -> dict[str, int]:
+        """Security (issue 14): how many families each stream's row covers (allocated or spent)."""
+        st, s, y, b = self.streams, self.spends, self.years, self.budgets
+        counted: dict[str, set[str]] = {}
+        for table, present in ((st, st.c.amount > 0), (s, s.c.amount != 0)):
+            query = (
+                select(table.c.stream, b.c.family_ref)
+                .join(y, y.c.budget_id == table.c.budget_id)
+                .join(b, b.c.budget_id == table.c.budget_id)
+                .where(present)
+            )
+            if year is not None:
+                query = query.where(y.c.year == year)
+            for row in self.select(query):
+                counted.setdefault(row["stream"], set()).add(row["family_ref"])
+        return {stream: len(families) for stream, families in counted.items()}
 
     def _stream_allocated(self) -> list[dict[str, Any]]:
         st, y = self.streams, self.years

@@ -20,6 +20,7 @@ from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import Environment
 
+from ledger.ops.outage import StoreWatch
 from ledger.projections.generations import Generations
 from ledger.projections.registry import READ_MODELS, ReadModel, generation_name, view_env
 from ledger.use_cases import LedgerService
@@ -61,12 +62,14 @@ class ReadSide:
         self.url = url
         self.models: list[ReadModel] = [READ_MODELS[n] for n in (names or READ_MODELS)]
         self.generations = Generations(url)
-        self._live = self.generations.all_live()
+        self.watch = StoreWatch("read side", log)  # one line on losing the store, one on regaining it
+        self._live: dict[str, int] = {}
         self._views: dict[tuple[str, int], Any] = {}  # views opened for reading, not running
         self._runners: dict[str, tuple[int, ProjectionRunner[Any, Any]]] = {}
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._supervisor: threading.Thread | None = None
+        self._refresh(runners=False)
 
     # --- reading -------------------------------------------------------------------
     def live(self, name: str) -> int:
@@ -91,22 +94,37 @@ class ReadSide:
         )
         return factory.tracking_recorder(model.view_class(self.url))
 
+    def pools(self) -> list[tuple[str, Any]]:
+        """(name, owner of a pool) for each running read model: its view and its upstream reader."""
+        with self._lock:
+            running = list(self._runners.items())
+        return [
+            (f"{n}-{part}", o) for n, (_, r) in running for part, o in (("view", r.view), ("reader", r.app))
+        ]
+
     def position(self, name: str) -> int:
         return int(self.view(name).position())
 
     # --- running -------------------------------------------------------------------
+    def _refresh(self, runners: bool = True) -> None:
+        """Follow the generation pointer and restart stopped runners; a store that is away is retried."""
+        try:
+            self._live = self.generations.all_live()
+            if runners:
+                self._ensure_runners()
+        except Exception as e:
+            self.watch.failed(e)
+        else:
+            self.watch.ok()
+
     def start(self) -> None:
-        self._ensure_runners()
+        self._refresh()
         self._supervisor = threading.Thread(target=self._supervise, name="readside", daemon=True)
         self._supervisor.start()
 
     def _supervise(self) -> None:
         while not self._stop.wait(SUPERVISE_SECONDS):
-            try:
-                self._live = self.generations.all_live()
-                self._ensure_runners()
-            except Exception:  # a database that is down must not kill the supervisor
-                log.exception("read side supervision failed; retrying")
+            self._refresh()  # a database that is down must not kill the supervisor
 
     def _ensure_runners(self) -> None:
         with self._lock:
@@ -134,8 +152,8 @@ class ReadSide:
         _, runner = self._runners.pop(name)
         try:
             runner.__exit__(None, None, None)
-        except Exception:
-            log.exception("projection %s stopped with an error; it resumes from its tracking", name)
+        except Exception as e:  # it resumes from its tracking when restarted
+            self.watch.failed(e)
         finally:
             runner.view.datastore.close()
 

@@ -137,6 +137,16 @@ def _(event: ev.MonitoringReturnQueried, tracking: Tracking) -> list[Write]:
     return [("withdraw", {"id": str(event.originator_id), "lines": f"{event.return_id}#%"})]
 
 
+def on_basis(query: Any, facts: Table, basis: str) -> Any:
+    """`query` over recorded spends, declared lines, or all of them."""
+    declared = or_(facts.c.kind == literal(DECLARED), facts.c.kind == literal(WITHDRAWN))
+    if basis == "recorded":
+        return query.where(~declared)
+    if basis == "declared":
+        return query.where(declared)
+    return query
+
+
 class SpendingProjection(ReadModelProjection):
     name = "spending"
     writes = staticmethod(writes_for)
@@ -271,10 +281,7 @@ class SpendingQueries(ReadView):
             query = query.where(f.c.cohort == cohort)
         if not include_trials:
             query = query.where(f.c.trial_id == literal(REAL))
-        if basis == "recorded":
-            query = query.where(f.c.kind != literal(DECLARED), f.c.kind != literal(WITHDRAWN))
-        elif basis == "declared":
-            query = query.where(or_(f.c.kind == literal(DECLARED), f.c.kind == literal(WITHDRAWN)))
+        query = on_basis(query, f, basis)
         groups = _fold_rows(self.select(query), keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)
@@ -282,6 +289,48 @@ class SpendingQueries(ReadView):
             "groups": [_present(keys, key, groups[key], shares[key]) for key in ordered],
             "total": from_pence(sum(g["amount"] for g in groups.values())),
         }
+
+    def budgets_by_group(
+        self,
+        group_by: list[str] | tuple[str, ...] = (),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        cohort: str | None = None,
+        include_trials: bool = False,
+        basis: str = "recorded",
+    ) -> dict[tuple[Any, ...], set[str]]:
+        """The budget ids behind each group `spending` answers with the same arguments."""
+        return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials, basis)
+
+
+def _budgets_by_group(
+    view: SpendingQueries,
+    keys: list[str],
+    date_from: date | None,
+    date_to: date | None,
+    cohort: str | None,
+    include_trials: bool,
+    basis: str = "recorded",
+) -> dict[tuple[Any, ...], set[str]]:
+    """Security (issue 14): which budgets each group of `spending` covers, for small-number suppression."""
+    f = view.facts
+    columns = [f.c[k] for k in check_group_by(keys)]
+    query = (
+        select(*columns, f.c.budget_id).group_by(*columns, f.c.budget_id).having(func.sum(f.c.amount) != 0)
+    )
+    if date_from:
+        query = query.where(f.c.service_date >= date_from.isoformat())
+    if date_to:
+        query = query.where(f.c.service_date <= date_to.isoformat())
+    if cohort is not None:
+        query = query.where(f.c.cohort == cohort)
+    if not include_trials:
+        query = query.where(f.c.trial_id == literal(REAL))
+    query = on_basis(query, f, basis)
+    groups: dict[tuple[Any, ...], set[str]] = {}
+    for row in view.select(query):
+        groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
+    return groups
 
 
 def _fold_rows(rows: list[dict[str, Any]], keys: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:

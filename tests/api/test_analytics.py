@@ -31,7 +31,9 @@ def small_ledger(api: Api) -> None:
 
 def test_spending_by_category_gives_amounts_shares_and_unit_costs(live_api: Api) -> None:
     small_ledger(live_api)
-    answer = live_api.get("/v1/analytics/spending?group_by=category", "commissioner")
+    answer = live_api.get(
+        "/v1/analytics/spending?group_by=category", "auditor"
+    )  # one family: see test_suppression
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["total"] == "600.00"
@@ -57,7 +59,7 @@ def test_shares_sum_to_one_within_each_month(live_api: Api) -> None:
 def test_spending_answers_csv_for_spreadsheets(live_api: Api) -> None:
     small_ledger(live_api)
     answer = live_api.get(
-        "/v1/analytics/spending?group_by=category", "commissioner", headers={"Accept": "text/csv"}
+        "/v1/analytics/spending?group_by=category", "auditor", headers={"Accept": "text/csv"}
     )
     assert answer.headers["content-type"].startswith("text/csv")
     lines = answer.text.splitlines()
@@ -68,7 +70,7 @@ def test_spending_answers_csv_for_spreadsheets(live_api: Api) -> None:
 def test_date_filters_narrow_the_spending(live_api: Api) -> None:
     small_ledger(live_api)
     body = live_api.get(
-        "/v1/analytics/spending?group_by=category&from=2026-06-01&to=2026-06-30", "commissioner"
+        "/v1/analytics/spending?group_by=category&from=2026-06-01&to=2026-06-30", "auditor"
     ).json()
     assert body["total"] == "100.00"
     assert [g["category"] for g in body["groups"]] == ["personal_assistant"]
@@ -88,7 +90,7 @@ def test_a_commissioner_sets_an_envelope_and_the_portfolio_measures_against_it(l
     made = live_api.post("/v1/envelopes", "commissioner", json=body)
     assert made.status_code == 201, made.text
     caught_up(live_api)
-    body = live_api.get("/v1/analytics/portfolio?year=2026", "commissioner").json()
+    body = live_api.get("/v1/analytics/portfolio?year=2026", "auditor").json()
     assert (body["budgets"], body["allocated"], body["released"], body["available"]) == (
         1,
         "1000.00",
@@ -117,14 +119,15 @@ def test_monitoring_shows_a_gated_instalment_waiting_and_overdue(live_api: Api) 
 def test_spending_groups_carry_only_the_keys_asked_for(live_api: Api) -> None:
     small_ledger(live_api)
     groups = live_api.get("/v1/analytics/spending?group_by=month", "commissioner").json()["groups"]
-    assert [set(g) for g in groups] == [{"month", "amount", "share", "units", "unit_costs"}] * 2
+    assert [set(g) for g in groups] == [{"month", "amount", "share", "units", "unit_costs", "suppressed"}] * 2
 
 
 def test_portfolio_and_monitoring_answers_have_their_typed_shapes(live_api: Api) -> None:
     small_ledger(live_api)
     body = live_api.get("/v1/analytics/portfolio", "commissioner").json()
-    assert set(body["by_stream"][0]) == {"stream", "budgets", "allocated", "spent"}
+    assert set(body["by_stream"][0]) == {"stream", "budgets", "allocated", "spent", "suppressed"}
     assert set(body["by_cohort"][0]) == {
+        "suppressed",
         "cohort",
         "budgets",
         "allocated",

@@ -75,13 +75,20 @@ def test_serve_runs_the_app_factory_under_uvicorn(run: Any, monkeypatch: pytest.
     monkeypatch.setattr("uvicorn.run", lambda *a, **kw: calls.append((a, kw)))
     assert run("serve", "--host", "0.0.0.0", "--port", "9000").exit_code == 0
     assert run("serve").exit_code == 0
-    from api.security.wire import ProblemH11Protocol  # malformed HTTP answered as a problem
-
-    wire = {"http": ProblemH11Protocol}
-    assert calls == [
-        (("api.app:create_app",), {"factory": True, "host": "0.0.0.0", "port": 9000, **wire}),
-        (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000, **wire}),
+    where = [(a, {k: kw[k] for k in ("factory", "host", "port")}) for a, kw in calls]
+    assert where == [
+        (("api.app:create_app",), {"factory": True, "host": "0.0.0.0", "port": 9000}),
+        (("api.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8000}),
     ]
+    assert all(kw["log_config"]["formatters"]["json"] for _, kw in calls)  # ledger.ops.logs
+    from api.protocol import LedgerH11Protocol
+    from api.security.wire import ProblemH11Protocol  # malformed HTTP answered as a problem
+    from ledger.ops.headtimeout import HeadTimeoutProtocol  # slow heads cut off
+
+    assert all(kw["http"] == "api.protocol:LedgerH11Protocol" for _, kw in calls)
+    assert issubclass(LedgerH11Protocol, ProblemH11Protocol) and issubclass(
+        LedgerH11Protocol, HeadTimeoutProtocol
+    )
     from api.app import create_app  # the factory the string names
 
     assert callable(create_app)

@@ -56,8 +56,20 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     return lambda *args: runner.invoke(cli_app, list(args))
 
 
-@pytest.mark.parametrize("case", BAD_URLS)
-@pytest.mark.parametrize("command", EVERY_COMMAND, ids=" ".join)
+#: `ledger serve` starts while a well-formed store is unreachable, answering 503 until it is back
+#: (ledger.ops.outage; tests/ops/test_processes.py); a malformed URL still stops it
+SERVES_WHILE_DOWN = {("serve",)}, {"unreachable host", "unknown host"}
+BAD_STORE_CASES = [
+    (command, case)
+    for command in EVERY_COMMAND
+    for case in BAD_URLS
+    if not (command in SERVES_WHILE_DOWN[0] and case in SERVES_WHILE_DOWN[1])
+]
+
+
+@pytest.mark.parametrize(
+    "command,case", BAD_STORE_CASES, ids=lambda v: " ".join(v) if isinstance(v, tuple) else v
+)
 def test_every_command_fails_on_a_bad_store_in_one_line_without_the_password(
     cli: Any, monkeypatch: pytest.MonkeyPatch, case: str, command: tuple[str, ...]
 ) -> None:

@@ -43,7 +43,8 @@ def test_the_landing_page_links_the_docs_and_the_first_steps(api: Api) -> None:
     for href in ("/docs", "/redoc", "/openapi.json", "/problems"):
         assert f'href="{href}"' in page, href
     assert "First steps" in page and "ledger keys create" in page
-    assert "/health" not in page  # this build has no health route yet, so no dead link
+    for href in ("/health/live", "/health/ready"):  # api.health: linked now that they exist
+        assert f'href="{href}"' in page, href
 
 
 def test_the_landing_page_links_the_health_check_once_there_is_one(api: Api) -> None:

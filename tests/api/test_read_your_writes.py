@@ -52,6 +52,9 @@ def test_min_position_is_checked_like_any_query_parameter(api: Api) -> None:
     problem_of(api.get("/v1/budgets?min_position=-1"), 422)
     problem_of(api.get("/v1/budgets?min_position=soon"), 422)
     assert api.get("/v1/budgets?min_position=0").status_code == 200  # nothing to wait for
+    beyond = api.service.recorder.max_notification_id() + 1
+    problem = problem_of(api.get(f"/v1/budgets?min_position={beyond}"), 422)
+    assert "beyond the ledger's newest position" in problem["detail"]
 
 
 def test_every_write_answers_its_position_and_positions_increase(api: Api, prepared: Prepared) -> None:

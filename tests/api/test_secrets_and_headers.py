@@ -12,8 +12,11 @@ import logging
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from ledger.keys import list_keys
+from ledger.use_cases import LedgerService
 from tests.api.conftest import ROLE_VARIANTS, Api, Prepared
 from tests.api.routes import ROUTES
 from tests.api.test_pages import PAGES
@@ -89,3 +92,20 @@ def test_cors_is_off_unless_origins_are_configured(api: Api) -> None:
     assert "access-control-allow-origin" not in asked.headers
     plain = api.get("/v1/budgets", "caseworker", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in plain.headers
+
+
+def test_an_unexpected_failure_is_a_bare_500_with_the_security_headers(
+    ledger: LedgerService, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(service=ledger, run_projections=False)
+
+    @app.get("/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("password=hunter2 in a driver's message")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/v1/boom")
+    assert answer.status_code == 500
+    assert "hunter2" not in _whole(answer) and "Traceback" not in answer.text
+    _has_security_headers(answer)
+    assert answer.headers["Cache-Control"] == "no-store"

@@ -68,7 +68,7 @@ def test_by_default_the_store_is_a_file_in_the_users_data_folder_and_cors_is_off
     s = Settings()
     folder = tmp_path / "home" / ".local" / "share" / "budget-ledger"
     assert s.data_dir == folder and s.url == f"sqlite:///{folder}/ledger.db"
-    assert s.cors_origins == () and s.run_projections and s.max_attempts == 8
+    assert s.cors_origins == () and s.run_projections and s.max_attempts == 40
 
 
 def test_xdg_data_home_moves_the_data_folder_and_ledger_data_dir_overrides_both(

@@ -78,15 +78,15 @@ def test_the_wiltshire_year_runs_as_the_cdc_note_describes(live_api: Api) -> Non
     assert after["overdue"] == [] and after["returns_due"][0]["return_id"] == returned.json()["return_id"]
 
     caught_up(api)
-    declared = api.get("/v1/analytics/spending?group_by=category&basis=declared", "commissioner").json()
+    declared = api.get("/v1/analytics/spending?group_by=category&basis=declared", "auditor").json()
     assert {g["category"]: g["amount"] for g in declared["groups"]} == {
         "community_activity": "120.00",
         "personal_assistant": "160.00",
     }
     assert declared["total"] == "280.00"
-    recorded = api.get("/v1/analytics/spending?group_by=category", "commissioner").json()
+    recorded = api.get("/v1/analytics/spending?group_by=category", "auditor").json()
     assert recorded["total"] == "0.00"  # nothing recorded as spends: today's answer is unchanged
-    both = api.get("/v1/analytics/spending?group_by=category&basis=all", "commissioner").json()
+    both = api.get("/v1/analytics/spending?group_by=category&basis=all", "auditor").json()
     assert both["total"] == "280.00"
     assert (
         api.get("/v1/analytics/monitoring?today=2026-11-15", "commissioner").json()["returns_overdue"] == []
@@ -99,7 +99,7 @@ def test_a_queried_returns_declared_lines_are_withdrawn_and_its_period_due_again
     rid = api.post(f"/v1/budgets/{budget_id}/monitoring-returns", json=RETURN).json()["return_id"]
     api.post(f"/v1/budgets/{budget_id}/monitoring-returns/{rid}/query", json={"reason": "receipts missing"})
     caught_up(api)
-    declared = api.get("/v1/analytics/spending?group_by=category&basis=declared", "commissioner").json()
+    declared = api.get("/v1/analytics/spending?group_by=category&basis=declared", "auditor").json()
     assert declared["total"] == "0.00"
     overdue = api.get("/v1/analytics/monitoring?today=2026-11-15", "caseworker").json()["returns_overdue"]
     assert [r["period_end"] for r in overdue if r["budget_id"] == budget_id] == ["2026-09-30"]
