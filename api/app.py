@@ -36,6 +36,7 @@ from api.routers import (
     monitoring,
     ras,
     reviews_status,
+    schemes,
     spends,
     statement,
     trials,
@@ -62,6 +63,7 @@ ROUTERS: list[APIRouter] = [
     ras.router,
     analytics.router,
     envelopes.router,
+    schemes.router,
     access_log_router.router,  # security (issue 14)
     # --- audit: the whole-ledger proof ---
     ledger_proof.router,

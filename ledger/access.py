@@ -47,6 +47,16 @@ class Action(StrEnum):
     ANALYTICS_MONITORING = "analytics_monitoring"
     ENVELOPES = "envelopes"
     KEYS = "keys"
+    # --- budget schemes (ledger.schemes) ---
+    SCHEMES = "schemes"
+    RELEASE = "release"
+    TAKE_RETURN = "take_return"
+    CONFIRM_BANK_ACCOUNT = "confirm_bank_account"
+    APPROVE_SPEND = "approve_spend"
+    MONITORING = "monitoring"
+    SURPLUS = "surplus"
+    #: spends one at a time: a family records (and reverses) its own where its scheme lets it
+    RECORD_SPEND = "record_spend"
     # operations (ledger.ops, api.health)
     METRICS = "metrics"
     # --- security (issue 14) ---
@@ -88,6 +98,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.ANALYTICS_MONITORING: {COMMISSIONER, CW},
         Action.ENVELOPES: {COMMISSIONER, ADMIN},
         Action.KEYS: {ADMIN},
+        # --- budget schemes: a broker acts here only as its scheme's payments administrator ---
+        Action.SCHEMES: {CW, AUDITOR, BROKER, FAMILY},
+        Action.RELEASE: {CW, BROKER},
+        Action.TAKE_RETURN: {CW, BROKER},
+        Action.CONFIRM_BANK_ACCOUNT: {CW, BROKER},
+        Action.APPROVE_SPEND: {CW},
+        Action.MONITORING: {CW, AUDITOR, BROKER, FAMILY},
+        Action.SURPLUS: {CW, COMMISSIONER},
+        Action.RECORD_SPEND: {CW, BROKER, FAMILY},
         # operations
         Action.METRICS: {ADMIN},
         # --- security (issue 14) ---
@@ -126,6 +145,14 @@ DOING: dict[Action, str] = {
     Action.ANALYTICS_MONITORING: "read monitoring analytics",
     Action.ENVELOPES: "set funding envelopes",
     Action.KEYS: "manage API keys",
+    Action.SCHEMES: "read budget schemes",
+    Action.RELEASE: "release instalments",
+    Action.TAKE_RETURN: "accept or query monitoring returns",
+    Action.CONFIRM_BANK_ACCOUNT: "confirm bank accounts",
+    Action.APPROVE_SPEND: "approve or reject spends",
+    Action.MONITORING: "read a budget's monitoring",
+    Action.SURPLUS: "read surplus budgets",
+    Action.RECORD_SPEND: "record or reverse spends",
     # operations
     Action.METRICS: "read the service's metrics",
     # --- security (issue 14) ---
@@ -148,8 +175,10 @@ def authorize(actor: Actor, action: str, budget: Any | None = None) -> None:
     action = Action(action)
     if actor.role not in PERMISSIONS[action]:
         raise Forbidden(f"{role_key(actor.role)} may not {DOING[action]}.")
-    if budget is not None and not in_scope(actor, budget):
+    if budget is not None and not in_scope(actor, budget, action):
         raise Forbidden(out_of_scope(actor))
+    if budget is not None:
+        scheme_allows(actor, action, budget)
 
 
 # --- security: refusals that reveal nothing (issue 14) ------------------------------
@@ -168,9 +197,40 @@ def is_scoped(actor: Actor) -> bool:
     return actor.role in (BROKER, FAMILY)
 
 
-def in_scope(actor: Actor, budget: Any) -> bool:
+def in_scope(actor: Actor, budget: Any, action: Action | None = None) -> bool:
     if actor.role == BROKER:
+        if actor.org is not None and administers(actor, budget) and action in ADMINISTERED:
+            return True
         return actor.org is not None and budget.broker_org == actor.org
     if actor.role == FAMILY:
         return actor.family is not None and budget.family_ref == actor.family
     return True
+
+
+# --- budget schemes: who may do what as the scheme says ---------------------------------------
+#: what the payments administrator named by a budget's scheme does for every budget of that scheme
+ADMINISTERED = frozenset(
+    {Action.READ, Action.RELEASE, Action.TAKE_RETURN, Action.SUBMIT_RETURN, Action.CONFIRM_BANK_ACCOUNT}
+)
+#: what a broker does on its own budgets only as their scheme's payments administrator
+ADMINISTRATOR_ONLY = frozenset({Action.RELEASE, Action.TAKE_RETURN, Action.CONFIRM_BANK_ACCOUNT})
+
+
+def administers(actor: Actor, budget: Any) -> bool:
+    """Is the caller's organisation the payments administrator of the budget's scheme?"""
+    scheme = getattr(budget, "scheme", None)
+    return scheme is not None and actor.org is not None and scheme.payments_administrator == actor.org
+
+
+def scheme_allows(actor: Actor, action: Action, budget: Any) -> None:
+    """The budget's scheme names who releases, takes returns and records spends besides caseworkers."""
+    scheme = getattr(budget, "scheme", None)
+    if scheme is None:
+        return
+    if actor.role == BROKER and action in ADMINISTRATOR_ONLY and not administers(actor, budget):
+        raise Forbidden(
+            f"Only a caseworker or the payments administrator of scheme {scheme.id} may "
+            f"{DOING[action]} on budget {budget.reference}."
+        )
+    if actor.role == FAMILY and action == Action.RECORD_SPEND and not scheme.family_records_spends:
+        raise Forbidden(f"Scheme {scheme.id} does not let a family record its own spends.")

@@ -226,3 +226,74 @@ class ConcurrentUpdate(RuleBroken):
     """Others kept changing the budget while this command retried; try again."""
 
     rule = "concurrent-update"
+
+
+# --- budget schemes (ledger.schemes): the council's rules as data --------------------------
+class BudgetSchemeNotFound(NotFound):
+    """No published budget scheme has that id (and version)."""
+
+
+class InvalidScheme(InvalidInput):
+    """A budget scheme document names only the known rules, each with a value of its kind."""
+
+    rule = "invalid-scheme"
+
+
+class ReturnLinesMismatch(InvalidInput):
+    """A monitoring return's lines add up to its declared_spent."""
+
+    rule = "return-lines-mismatch"
+
+
+class SchemeVersionPublished(RuleBroken):
+    """A published scheme version never changes: publish the changed rules as a new version."""
+
+    rule = "scheme-version-published"
+
+
+class ManagementNotAllowed(RuleBroken):
+    """A budget is managed only in a way its scheme allows."""
+
+    rule = "management-not-allowed"
+
+
+class AllocationAboveSchemeMaximum(RuleBroken):
+    """A decided or revised allocation stays within the scheme's maximum."""
+
+    rule = "allocation-above-scheme-maximum"
+
+
+class InstalmentsSetByScheme(RuleBroken):
+    """Where the scheme sets the instalments, none is scheduled by hand."""
+
+    rule = "instalments-set-by-scheme"
+
+
+class BankAccountNotConfirmed(RuleBroken):
+    """Where the scheme says so, a direct payment is released only into a confirmed bank account."""
+
+    rule = "bank-account-not-confirmed"
+
+
+class CategoryNotAllowed(RuleBroken):
+    """A spend's category is not one the scheme rules out."""
+
+    rule = "category-not-allowed"
+
+
+class CategoryCapExceeded(RuleBroken):
+    """Spends in a capped category stay within the scheme's cap for the month or period."""
+
+    rule = "category-cap-exceeded"
+
+
+class ApprovalRequiredAboveThreshold(RuleBroken):
+    """A spend above the scheme's threshold counts only once a caseworker approves it."""
+
+    rule = "approval-required-above-threshold"
+
+
+class SpendNotAwaitingApproval(RuleBroken):
+    """Only a spend that waits for approval is approved or rejected, once."""
+
+    rule = "spend-not-awaiting-approval"

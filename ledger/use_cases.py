@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
-from ledger.aggregates.state import Spend
+from ledger.aggregates.state import ReturnLine, Spend
 from ledger.application import Ledger, Outcome
 from ledger.idempotency import Once
 from ledger.ras import assess, get_scheme
+from ledger.schemes import BudgetScheme
+from ledger.schemes.published import find_scheme, publish_scheme, published_schemes
 
 
 class LedgerService(Ledger):
@@ -79,7 +83,7 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, number: int, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "instalments", budget_id, lambda b: b.release_instalment(actor, number), once=once
+            actor, "release", budget_id, lambda b: b.release_instalment(actor, number), once=once
         )
 
     def cancel_instalment(
@@ -99,7 +103,7 @@ class LedgerService(Ledger):
     ) -> Outcome[Spend]:
         spend_id = self.spend_id(budget_id, idempotency_key)
         return self.change(
-            actor, "spend", budget_id, lambda b: b.record_spend(actor, spend_id, request), once=once
+            actor, "record_spend", budget_id, lambda b: b.record_spend(actor, spend_id, request), once=once
         )
 
     def reverse_spend(
@@ -113,7 +117,7 @@ class LedgerService(Ledger):
     ) -> Outcome[None]:
         return self.change(
             actor,
-            "spend",
+            "record_spend",
             budget_id,
             lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id),
             once=once,
@@ -128,12 +132,13 @@ class LedgerService(Ledger):
         declared_spent: Decimal,
         notes: str,
         once: Once | None = None,
+        lines: list[ReturnLine] | None = None,
     ) -> Outcome[str]:
         return self.change(
             actor,
             "submit_return",
             budget_id,
-            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes),
+            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes, lines),
             once=once,
         )
 
@@ -141,14 +146,14 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, return_id: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "decide_return", budget_id, lambda b: b.accept_return(actor, return_id), once=once
+            actor, "take_return", budget_id, lambda b: b.accept_return(actor, return_id), once=once
         )
 
     def query_return(
         self, actor: Actor, budget_id: UUID, return_id: str, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "decide_return", budget_id, lambda b: b.query_return(actor, return_id, reason), once=once
+            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason), once=once
         )
 
     def recover_surplus(
@@ -267,3 +272,51 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason), once=once)
+
+    # --- budget schemes (ledger.schemes): published as data, pinned by a budget when it opens ----
+    def open_budget(
+        self,
+        actor: Actor,
+        once: Once | None = None,
+        scheme: str | None = None,
+        scheme_version: int | None = None,
+        **fields: Any,
+    ) -> Outcome[UUID]:
+        """Open a budget under `scheme` (its latest version unless given); the default scheme if none."""
+        authorize(actor, Action.OPEN)
+        pinned = find_scheme(self, scheme, scheme_version) if scheme else None
+        return super().open_budget(actor, once=once, scheme=pinned, **fields)
+
+    def budget_schemes(self) -> list[BudgetScheme]:
+        return published_schemes(self)
+
+    def budget_scheme(self, scheme_id: str, version: int | None = None) -> BudgetScheme:
+        return find_scheme(self, scheme_id, version)
+
+    def publish_scheme(self, document: object, by: str) -> tuple[BudgetScheme, bool]:
+        return publish_scheme(self, document, by)
+
+    def confirm_bank_account(
+        self, actor: Actor, budget_id: UUID, confirmed_on: date, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor,
+            "confirm_bank_account",
+            budget_id,
+            lambda b: b.confirm_bank_account(actor, confirmed_on),
+            once=once,
+        )
+
+    def approve_spend(
+        self, actor: Actor, budget_id: UUID, spend_id: str, once: Once | None = None
+    ) -> Outcome[Spend]:
+        return self.change(
+            actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id), once=once
+        )
+
+    def reject_spend(
+        self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, once: Once | None = None
+    ) -> Outcome[None]:
+        return self.change(
+            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason), once=once
+        )

@@ -7,7 +7,7 @@ fresh its read model is (`X-Projection-Position`, `X-Projection-Lag`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 
@@ -63,12 +63,16 @@ def spending_analytics(
     date_to: Annotated[Day | None, Query(alias="to")] = None,
     cohort: Annotated[str | None, Query(max_length=200)] = None,
     include_trials: bool = False,
+    basis: Annotated[
+        Literal["recorded", "declared", "all"],
+        Query(description="recorded spends (default), lines declared on monitoring returns, or all"),
+    ] = "recorded",
 ) -> Any:
     """Where the money goes: amounts, units, shares and unit costs by chosen keys (commissioner, auditor)."""
     keys = parse_group_by(group_by)
-    result = read_side.view("spending").spending(keys, date_from, date_to, cohort, include_trials)
+    result = read_side.view("spending").spending(keys, date_from, date_to, cohort, include_trials, basis)
     result = _spending_suppressed(
-        request, actor, result, keys, read_side, (date_from, date_to, cohort, include_trials)
+        request, actor, result, keys, read_side, (date_from, date_to, cohort, include_trials, basis)
     )
     mark_freshness(response, read_side, service, "spending")
     if wants_csv(request):

@@ -24,7 +24,10 @@ Reader = Annotated[Actor, allowed(Action.READ)]
 @router.post(
     "",
     status_code=201,
-    responses={**problem_responses(401, 403, 409, 413, 415, 422, 500), **conflicts(errors.ReferenceTaken)},
+    responses={
+        **problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
+        **conflicts(errors.ReferenceTaken, errors.ManagementNotAllowed),
+    },
 )
 def open_budget(
     body: OpenBudgetIn, actor: Opener, service: ServiceDep, response: Response, write: WriteDep

@@ -23,13 +23,19 @@ router = v1_router(
     responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
 Scheduler = Annotated[Actor, allowed(Action.INSTALMENTS)]
+Releaser = Annotated[Actor, allowed(Action.RELEASE)]
 Number = Annotated[int, Path(ge=1, le=1_000_000, description="the instalment's number, from 1")]
 
 
 @router.post(
     "",
     status_code=201,
-    responses=conflicts(errors.ScheduleExceedsAllocation, errors.AllocationNotDecided, errors.BudgetClosed),
+    responses=conflicts(
+        errors.ScheduleExceedsAllocation,
+        errors.AllocationNotDecided,
+        errors.BudgetClosed,
+        errors.InstalmentsSetByScheme,
+    ),
 )
 def schedule_instalment(
     budget_id: BudgetId, body: InstalmentIn, actor: Scheduler, service: ServiceDep, write: WriteDep
@@ -45,12 +51,18 @@ def schedule_instalment(
 
 @router.post(
     "/{number}/release",
-    responses=conflicts(errors.InstalmentGated, errors.InstalmentNotPending, errors.BudgetNotActive),
+    responses=conflicts(
+        errors.InstalmentGated,
+        errors.InstalmentNotPending,
+        errors.BudgetNotActive,
+        errors.BankAccountNotConfirmed,
+    ),
 )
 def release_instalment(
-    budget_id: BudgetId, number: Number, actor: Scheduler, service: ServiceDep, write: WriteDep
+    budget_id: BudgetId, number: Number, actor: Releaser, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
-    """Release an instalment (caseworker); a gated one waits for a fresh accepted monitoring return."""
+    """Release an instalment (caseworker, or the scheme's payments administrator); a gated one waits
+    for a fresh monitoring return, submitted or accepted as the scheme says."""
     return write.run(
         answers.done, lambda once: service.release_instalment(actor, budget_id, number, once=once)
     )

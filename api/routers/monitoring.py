@@ -16,6 +16,7 @@ from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.state import ReturnLine
 
 router = v1_router(
     prefix="/budgets/{budget_id}/monitoring-returns",
@@ -23,7 +24,7 @@ router = v1_router(
     responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
 Submitter = Annotated[Actor, allowed(Action.SUBMIT_RETURN)]
-Decider = Annotated[Actor, allowed(Action.DECIDE_RETURN)]
+Decider = Annotated[Actor, allowed(Action.TAKE_RETURN)]
 Reader = Annotated[Actor, allowed(Action.READ)]
 
 
@@ -32,10 +33,18 @@ def submit_return(
     budget_id: BudgetId, body: ReturnIn, actor: Submitter, service: ServiceDep, write: WriteDep
 ) -> ReturnSubmittedAnswer:
     """Submit a monitoring return (family or broker in scope, caseworker)."""
+    lines = [ReturnLine(**dict(line)) for line in body.lines] if body.lines is not None else None
     return write.run(
         answers.return_submitted,
         lambda once: service.submit_return(
-            actor, budget_id, body.period_start, body.period_end, body.declared_spent, body.notes, once=once
+            actor,
+            budget_id,
+            body.period_start,
+            body.period_end,
+            body.declared_spent,
+            body.notes,
+            once=once,
+            lines=lines,
         ),
     )
 
@@ -44,7 +53,7 @@ def submit_return(
 def accept_return(
     budget_id: BudgetId, return_id: ItemId, actor: Decider, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
-    """Accept a submitted return (caseworker): it opens the gate of the next gated instalment."""
+    """Accept a submitted return (caseworker, or the scheme's payments administrator)."""
     return write.run(answers.done, lambda once: service.accept_return(actor, budget_id, return_id, once=once))
 
 
@@ -57,7 +66,7 @@ def query_return(
     service: ServiceDep,
     write: WriteDep,
 ) -> DoneAnswer:
-    """Query a submitted return with a reason (caseworker); the family answers with a new return."""
+    """Query a submitted return with a reason (caseworker, or the scheme's payments administrator)."""
     return write.run(
         answers.done, lambda once: service.query_return(actor, budget_id, return_id, body.reason, once=once)
     )

@@ -23,7 +23,7 @@ router = v1_router(
     tags=["spends"],
     responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 500),
 )
-Spender = Annotated[Actor, allowed(Action.SPEND)]
+Spender = Annotated[Actor, allowed(Action.RECORD_SPEND)]
 Reader = Annotated[Actor, allowed(Action.READ)]
 Recoverer = Annotated[Actor, allowed(Action.RECOVER)]
 
@@ -38,17 +38,23 @@ Recoverer = Annotated[Actor, allowed(Action.RECOVER)]
         errors.StreamNotAllocated,
         errors.IdempotencyKeyReused,
         errors.ConcurrentUpdate,
+        errors.CategoryNotAllowed,
+        errors.CategoryCapExceeded,
     ),
 )
 def record_spend(
     budget_id: BudgetId, body: SpendIn, actor: Spender, service: ServiceDep, write: KeyedWrite
 ) -> SpendRecordedAnswer:
-    """Record a spend from available funds (broker in scope, caseworker); retries answer the same spend."""
+    """Record a spend from available funds (broker in scope, caseworker, the family where its scheme
+    allows); retries answer the same spend. Above the scheme's approval threshold it is held: 202."""
     request = SpendRequest(**dict(body))
-    return write.run(
+    answer = write.run(
         answers.spend_recorded,
         lambda once: service.record_spend(actor, budget_id, request, idempotency_key=write.key, once=once),
     )
+    if answer.awaiting_approval:
+        write.response.status_code = 202
+    return answer
 
 
 @router.post(

@@ -134,12 +134,27 @@ class WaitingInstalment(BaseModel):
     days_overdue: int
 
 
+class ReturnOverdue(BaseModel):
+    """A monitoring period of the budget's scheme, past its due date, that no return accounts for."""
+
+    budget_id: str
+    reference: str
+    period_start: str
+    period_end: str
+    due_on: str
+    days_overdue: int
+
+
 class MonitoringOut(BaseModel):
     today: str
     waiting: list[WaitingReturn] = Field(description="returns awaiting a caseworker's decision")
     gated_waiting: list[WaitingInstalment] = Field(description="gated instalments waiting on a return")
     overdue: list[WaitingInstalment] = Field(description="gated instalments past due_on, still waiting")
     discrepancies: list[ReturnLine] = Field(description="returns whose declared spend differs")
+    returns_overdue: list[ReturnOverdue] = Field(
+        default_factory=list,
+        description="returns due by the budget scheme's schedule and not in, every budget",
+    )
 
 
 class EnvelopeIn(BaseModel):

@@ -51,6 +51,10 @@ class InstalmentScheduledAnswer(DoneAnswer):
 
 class SpendRecordedAnswer(DoneAnswer):
     spend_id: str
+    awaiting_approval: bool = Field(
+        default=False,
+        description="true (with status 202): above the scheme's approval threshold, it counts once approved",
+    )
 
 
 class ReturnSubmittedAnswer(DoneAnswer):
@@ -75,7 +79,8 @@ def instalment_scheduled(budget: Any, number: int, full: bool) -> InstalmentSche
 
 
 def spend_recorded(budget: Any, spend: Any, full: bool) -> SpendRecordedAnswer:
-    return SpendRecordedAnswer.of(budget, full, spend_id=spend.spend_id)
+    held = spend.spend_id in budget.awaiting_approval
+    return SpendRecordedAnswer.of(budget, full, spend_id=spend.spend_id, awaiting_approval=held)
 
 
 def return_submitted(budget: Any, return_id: str, full: bool) -> ReturnSubmittedAnswer:

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.paging import NEWEST, newest_first
+from api.schemas.schemes import PinnedSchemeOut
 from api.schemas.types import Day, Management, MoneyOut, Name, Ref, Status
 
 #: the cursor kind of a budget's spends (`api.paging`)
@@ -34,6 +35,12 @@ class OpenBudgetIn(BaseModel):
     management: Management
     cohort: Name | None = None
     broker_org: Ref | None = None
+    scheme: Ref | None = Field(
+        default=None, description="a published budget scheme; default: the default scheme"
+    )
+    scheme_version: int | None = Field(
+        default=None, ge=1, le=10_000, strict=True, description="default: the scheme's latest version"
+    )
 
 
 class Balances(BaseModel):
@@ -153,6 +160,10 @@ class BudgetOut(BaseModel):
     trials: list[TrialOut]
     disputes: list[DisputeOut]
     reviews: list[ReviewOut]
+    # --- budget schemes ---
+    scheme: PinnedSchemeOut = Field(description="the budget scheme pinned when the budget opened")
+    bank_account_confirmed_on: date | None = Field(description="no account details are stored")
+    awaiting_approval: list[SpendOut] = Field(description="spends held for a caseworker's approval")
     spends_next_cursor: str | None = Field(
         default=None,
         description=f"`spends` holds the newest {NEWEST} spends, newest first; pass this as `cursor`"
@@ -186,6 +197,9 @@ class BudgetOut(BaseModel):
             trials=[_trial(t) for t in budget.trials.values()],
             disputes=[DisputeOut.model_validate(vars(d)) for d in budget.disputes.values()],
             reviews=[ReviewOut.model_validate(vars(r)) for r in budget.reviews],
+            scheme=PinnedSchemeOut.of(budget.scheme),
+            bank_account_confirmed_on=budget.bank_account_confirmed_on,
+            awaiting_approval=[SpendOut.model_validate(vars(s)) for s in budget.awaiting_approval.values()],
         )
 
 

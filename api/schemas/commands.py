@@ -125,6 +125,19 @@ class ReversalIn(BaseModel):
     dispute_id: Ref | None = None
 
 
+class ReturnLineIn(BaseModel):
+    """A monitoring return's line: money spent on one category (and, optionally, how many units)."""
+
+    model_config = _strict(
+        {"category": "community_activity", "amount": "120.00", "units": "6", "unit": "sessions"}
+    )
+
+    category: Category
+    amount: Money
+    units: Quantity | None = None
+    unit: Unit | None = None
+
+
 class ReturnIn(BaseModel):
     model_config = _strict(
         {
@@ -139,6 +152,9 @@ class ReturnIn(BaseModel):
     period_end: Day
     declared_spent: Money
     notes: Notes
+    lines: list[ReturnLineIn] | None = Field(
+        default=None, max_length=200, description="how the money was spent; adds up to declared_spent"
+    )
 
 
 class RecoveryIn(BaseModel):

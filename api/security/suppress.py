@@ -37,7 +37,7 @@ def spending(
     keys: list[str],
     read_side: ReadSide,
     threshold: int,
-    filters: tuple[date | None, date | None, str | None, bool],
+    filters: tuple[date | None, date | None, str | None, bool, str],
 ) -> dict[str, Any]:
     view: Any = read_side.view("spending")
     behind = view.budgets_by_group(keys, *filters)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
-from ledger.aggregates.vocabulary import FundingStream, InstalmentStatus, check_choice
+from ledger.aggregates.vocabulary import FundingStream, InstalmentStatus, Management, check_choice
 from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
 from ledger.ras import Assessment
+from ledger.schemes.scheme import add_months
 
 
 def check_amounts(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -46,6 +47,7 @@ class AllocationCommands(BudgetBase):
                 f"allocation {total(amounts.values())} differs from the indicative "
                 f"{assessment.indicative_amount if assessment else ''}: give a variance_reason"
             )
+        self.require_within_maximum(total(amounts.values()))
         a = assessment
         self.record(
             ev.AllocationDecided(
@@ -63,6 +65,7 @@ class AllocationCommands(BudgetBase):
                 working=list(a.working) if a else [],
             )
         )
+        self.schedule_scheme_instalments(actor)
 
     def revise_allocation(
         self, actor: Actor, amounts: dict[str, Decimal], reason: str, dispute_id: str | None = None
@@ -73,6 +76,7 @@ class AllocationCommands(BudgetBase):
         if dispute_id is not None:
             self.dispute(dispute_id)
         new_total = total(amounts.values())
+        self.require_within_maximum(new_total)
         if new_total < self.released:
             raise errors.RevisionBelowReleased(f"{new_total} is below released {self.released}")
         if new_total < self.scheduled:
@@ -86,6 +90,11 @@ class AllocationCommands(BudgetBase):
     def schedule_instalment(self, actor: Actor, amount: Decimal, due_on: date, gated: bool) -> int:
         self.require_allocation()
         amount = to_positive_money(amount)
+        if not self.scheme.instalments.extras_allowed:
+            raise errors.InstalmentsSetByScheme(
+                f"scheme {self.scheme.id} v{self.scheme.version} sets the instalments "
+                f"({len(self.scheme.instalments.steps)} when the allocation is decided); none by hand"
+            )
         if self.scheduled + amount > self.allocated:
             raise errors.ScheduleExceedsAllocation(
                 f"{self.scheduled} scheduled + {amount} exceeds the allocation {self.allocated}"
@@ -103,10 +112,15 @@ class AllocationCommands(BudgetBase):
         self.require_active()
         if instalment.status != InstalmentStatus.SCHEDULED:
             raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
+        if self.needs_bank_account():
+            raise errors.BankAccountNotConfirmed(
+                f"scheme {self.scheme.id} v{self.scheme.version} pays a direct payment only into a "
+                "confirmed bank account: confirm it first"
+            )
         if instalment.gated and not self.gate_open():
             raise errors.InstalmentGated(
                 f"instalment {number} waits for a monitoring return submitted since the "
-                "last release and accepted"
+                f"last release and {'returned' if self.scheme.gate == 'submitted' else 'accepted'}"
             )
         self.record(ev.InstalmentReleased(**self.stamp(actor), number=number))
 
@@ -117,3 +131,43 @@ class AllocationCommands(BudgetBase):
         if instalment.status != InstalmentStatus.SCHEDULED:
             raise errors.InstalmentNotPending(f"instalment {number} is {instalment.status}")
         self.record(ev.InstalmentCancelled(**self.stamp(actor), number=number, reason=reason))
+
+    # --- the budget scheme's rules ------------------------------------------------------
+    def require_within_maximum(self, amount: Decimal) -> None:
+        maximum = self.scheme.maximum_allocation
+        if maximum is not None and amount > maximum:
+            raise errors.AllocationAboveSchemeMaximum(
+                f"{amount} is above the maximum allocation {maximum} of scheme "
+                f"{self.scheme.id} v{self.scheme.version}"
+            )
+
+    def schedule_scheme_instalments(self, actor: Actor) -> None:
+        """The scheme's instalment pattern: equal shares of the allocation (pennies to the last)."""
+        steps = self.scheme.instalments.steps
+        if not steps:
+            return
+        share = (self.allocated / len(steps)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        for index, step in enumerate(steps):
+            amount = share if index < len(steps) - 1 else self.allocated - share * (len(steps) - 1)
+            due_on = min(add_months(self.period_start, step.months_after_start), self.period_end)
+            self.record(
+                ev.InstalmentScheduled(
+                    **self.stamp(actor),
+                    number=len(self.instalments) + 1,
+                    amount=amount,
+                    due_on=due_on,
+                    gated=step.gated,
+                )
+            )
+
+    def needs_bank_account(self) -> bool:
+        return (
+            self.scheme.bank_account_required
+            and self.management == Management.DIRECT_PAYMENT
+            and self.bank_account_confirmed_on is None
+        )
+
+    def confirm_bank_account(self, actor: Actor, confirmed_on: date) -> None:
+        """Record that the family's bank account is confirmed; no account details are kept."""
+        self.require_not_closed()
+        self.record(ev.BankAccountConfirmed(**self.stamp(actor), confirmed_on=confirmed_on))

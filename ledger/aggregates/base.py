@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Self, TypedDict
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, get_topic
@@ -41,6 +41,7 @@ from ledger.aggregates.vocabulary import (
     check_choice,
 )
 from ledger.money import ZERO, total
+from ledger.schemes import BudgetScheme, default_scheme, pinned
 
 if TYPE_CHECKING:
     from typing import TypeVar
@@ -70,6 +71,16 @@ class Stamp(TypedDict):
 class BudgetBase(Aggregate):
     """State is only ever changed by events; read it, never assign it from outside."""
 
+    #: v2 pins a budget scheme and holds the scheme rules' state (bank account, spends awaiting approval)
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        """A snapshot taken before schemes existed: the default scheme, nothing confirmed or waiting."""
+        state.setdefault("scheme_document", None)
+        state.setdefault("bank_account_confirmed_on", None)
+        state.setdefault("awaiting_approval", {})
+
     def __init__(self) -> None:
         self.reference = ""
         self.family_ref = ""
@@ -91,6 +102,15 @@ class BudgetBase(Aggregate):
         self.recovered = ZERO
         self.last_release_version = 0
         self.head_hash = GENESIS
+        # --- budget scheme rules (ledger.schemes) ---
+        self.scheme_document: dict[str, Any] | None = None
+        self.bank_account_confirmed_on: date | None = None
+        self.awaiting_approval: dict[str, Spend] = {}
+
+    @property
+    def scheme(self) -> BudgetScheme:
+        """The scheme the budget pinned when it opened (the default for budgets older than schemes)."""
+        return pinned(self.scheme_document)
 
     # --- derived figures: computed here and nowhere else ----------------------
     @property
@@ -110,9 +130,16 @@ class BudgetBase(Aggregate):
         return self.allocated - self.released
 
     def gate_open(self) -> bool:
-        """The gate: a monitoring return submitted since the last release has been accepted."""
+        """The gate: a monitoring return submitted since the last release has been accepted.
+
+        A scheme whose gate is `submitted` (Wiltshire: "until the monitoring form has been
+        returned") opens it on a fresh return that is not queried.
+        """
+        passing = {ReturnStatus.ACCEPTED}
+        if self.scheme.gate == "submitted":
+            passing.add(ReturnStatus.SUBMITTED)
         return any(
-            r.status == ReturnStatus.ACCEPTED and r.submitted_at_version > self.last_release_version
+            r.status in passing and r.submitted_at_version > self.last_release_version
             for r in self.returns.values()
         )
 
@@ -154,12 +181,19 @@ class BudgetBase(Aggregate):
         cohort: str | None = None,
         broker_org: str | None = None,
         budget_id: UUID | None = None,
+        scheme: BudgetScheme | None = None,
     ) -> Self:
         require_text("reference", reference)
         require_text("family_ref", family_ref)
         checked = check_choice("management", management, Management)
         if period_end <= period_start:
             raise errors.InvalidPeriod("period_end must be after period_start")
+        scheme = scheme or default_scheme()
+        if checked not in scheme.management_allowed:
+            allowed = ", ".join(scheme.management_allowed)
+            raise errors.ManagementNotAllowed(
+                f"scheme {scheme.id} v{scheme.version} allows {allowed}, not {checked}"
+            )
         draft = ev.BudgetOpened(
             originator_topic=get_topic(cls),
             originator_id=budget_id or uuid4(),
@@ -177,6 +211,9 @@ class BudgetBase(Aggregate):
             management=checked,
             cohort=cohort,
             broker_org=broker_org,
+            scheme_id=scheme.id,
+            scheme_version=scheme.version,
+            scheme=scheme.document(),
         )
         check_fields(draft)
         budget = draft.mutate(None)

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.state import ReturnDue, ReturnLine
 from ledger.aggregates.vocabulary import (
     BudgetStatus,
+    Category,
     DisputeOutcome,
     DisputeStatus,
     DisputeSubject,
     ReturnStatus,
+    Unit,
     check_choice,
 )
-from ledger.money import ZERO, to_non_negative_money
+from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
+from ledger.schemes.scheme import covers
+
+
+def check_lines(lines: list[ReturnLine], declared_spent: Decimal) -> list[dict[str, Any]]:
+    """A return's lines: known categories and units, adding up to the declared total."""
+    checked: list[dict[str, Any]] = []
+    for line in lines:
+        category = check_choice("category", line.category, Category)
+        if (line.units is None) != (line.unit is None):
+            raise errors.InvalidInput("a line's units and unit go together")
+        unit = check_choice("unit", line.unit, Unit) if line.unit is not None else None
+        units = to_positive_money(line.units) if line.units is not None else None
+        amount = to_non_negative_money(line.amount)
+        checked.append({"category": category.value, "amount": amount, "units": units, "unit": unit})
+    added = total(line["amount"] for line in checked)
+    if added != declared_spent:
+        raise errors.ReturnLinesMismatch(f"the lines add up to {added}, not the declared {declared_spent}")
+    return checked
 
 
 class CaseworkCommands(BudgetBase):
@@ -28,10 +50,13 @@ class CaseworkCommands(BudgetBase):
         period_end: date,
         declared_spent: Decimal,
         notes: str,
+        lines: list[ReturnLine] | None = None,
     ) -> str:
         self.require_not_closed()
         if period_end < period_start:
             raise errors.InvalidPeriod("a return's period_end is not before its period_start")
+        declared_spent = to_non_negative_money(declared_spent)
+        checked = check_lines(lines, declared_spent) if lines is not None else None
         return_id = f"R{len(self.returns) + 1}"
         self.record(
             ev.MonitoringReturnSubmitted(
@@ -39,11 +64,31 @@ class CaseworkCommands(BudgetBase):
                 return_id=return_id,
                 period_start=period_start,
                 period_end=period_end,
-                declared_spent=to_non_negative_money(declared_spent),
+                declared_spent=declared_spent,
                 notes=notes,
+                lines=checked,
+                meets=[
+                    end for _, end, _ in self.monitoring_periods() if covers(period_start, period_end, end)
+                ],
             )
         )
         return return_id
+
+    def monitoring_periods(self) -> list[tuple[date, date, date]]:
+        """(start, end, due on) of each monitoring period the scheme sets over the budget's period."""
+        return self.scheme.monitoring_periods(self.period_start, self.period_end)
+
+    def returns_due(self) -> list[ReturnDue]:
+        """Each monitoring period with the return that accounts for it (a queried one does not)."""
+        due = []
+        for start, end, due_on in self.monitoring_periods():
+            meeting = [
+                r.return_id
+                for r in self.returns.values()
+                if r.status != ReturnStatus.QUERIED and covers(r.period_start, r.period_end, end)
+            ]
+            due.append(ReturnDue(start, end, due_on, meeting[0] if meeting else None))
+        return due
 
     def _undecided_return(self, return_id: str) -> None:
         monitoring_return = self.monitoring_return(return_id)

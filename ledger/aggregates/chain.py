@@ -20,6 +20,9 @@ from uuid import UUID
 GENESIS = "0" * 64
 #: fields that belong to the envelope, not to the hashed data
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "hash", "originator_topic"})
+#: fields added to events after some were stored: an upcast gives old events `None`, and a `None`
+#: here is left out of the hash, so an event stored before the field existed hashes as it did
+LATER_FIELDS = frozenset({"scheme_id", "scheme_version", "scheme", "lines", "meets"})
 
 
 def _plain(value: Any) -> Any:
@@ -64,7 +67,7 @@ def canonical_json(value: Any) -> str:
 def event_hash(
     event_type: str, budget_id: UUID, version: int, recorded_at: datetime, fields: dict[str, Any]
 ) -> str:
-    data = {k: v for k, v in fields.items() if k not in ENVELOPE}
+    data = {k: v for k, v in fields.items() if k not in ENVELOPE and not (k in LATER_FIELDS and v is None)}
     body = {
         "type": event_type,
         "budget": str(budget_id),

@@ -67,8 +67,20 @@ class BudgetOpened(BudgetEvent, Aggregate.Created):
     management: str
     cohort: str | None
     broker_org: str | None
+    #: the budget scheme pinned at opening, with its whole document so past decisions recompute (v2)
+    scheme_id: str | None
+    scheme_version: int | None
+    scheme: dict[str, Any] | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Opened before schemes existed: read as the default scheme (`None`, left out of the hash)."""
+        state.update(scheme_id=None, scheme_version=None, scheme=None)
 
     def apply_to(self, budget: Budget) -> None:
+        budget.scheme_document = self.scheme
         budget.reference = self.reference
         budget.family_ref = self.family_ref
         budget.period_start = self.period_start
@@ -202,6 +214,17 @@ class MonitoringReturnSubmitted(BudgetEvent):
     period_end: date
     declared_spent: Decimal
     notes: str
+    #: the return's lines [{category, amount, units, unit}] (v2; None for returns without lines)
+    lines: list[dict[str, Any]] | None
+    #: the ends of the scheme's monitoring periods this return accounts for (v2; None before)
+    meets: list[date] | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["lines"] = None
+        state["meets"] = None
 
     def apply_to(self, budget: Budget) -> None:
         budget.returns[self.return_id] = MonitoringReturn(
@@ -211,6 +234,7 @@ class MonitoringReturnSubmitted(BudgetEvent):
             self.declared_spent,
             self.notes,
             submitted_at_version=self.originator_version,
+            lines=list(self.lines or []),
         )
 
 
@@ -346,7 +370,57 @@ class BudgetClosed(BudgetEvent):
         budget.status = BudgetStatus.CLOSED
 
 
-def spend_from(event: SpendRecorded | TrialSpendRecorded) -> Spend:
+# --- budget scheme rules (ledger.schemes) ----------------------------------------------------
+@dataclass(frozen=True)
+class BankAccountConfirmed(BudgetEvent):
+    """The family's bank account is confirmed; no account details are stored."""
+
+    confirmed_on: date
+
+    def apply_to(self, budget: Budget) -> None:
+        budget.bank_account_confirmed_on = self.confirmed_on
+
+
+@dataclass(frozen=True)
+class SpendAwaitingApproval(BudgetEvent):
+    """A spend above the scheme's threshold, held until a caseworker approves it: it does not count yet."""
+
+    spend_id: str
+    amount: Decimal
+    category: str
+    provider: str
+    service_date: date
+    description: str
+    units: Decimal | None
+    unit: str | None
+    funding_stream: str | None
+    request_fingerprint: str
+    threshold: Decimal
+
+    def apply_to(self, budget: Budget) -> None:
+        budget.awaiting_approval[self.spend_id] = spend_from(self)
+
+
+@dataclass(frozen=True)
+class SpendApproved(BudgetEvent):
+    """A caseworker approved a held spend; the `SpendRecorded` that follows makes it count."""
+
+    spend_id: str
+
+    def apply_to(self, budget: Budget) -> None:
+        budget.awaiting_approval.pop(self.spend_id, None)
+
+
+@dataclass(frozen=True)
+class SpendRejected(BudgetEvent):
+    spend_id: str
+    reason: str
+
+    def apply_to(self, budget: Budget) -> None:
+        budget.awaiting_approval.pop(self.spend_id, None)
+
+
+def spend_from(event: SpendRecorded | TrialSpendRecorded | SpendAwaitingApproval) -> Spend:
     return Spend(
         spend_id=event.spend_id,
         amount=event.amount,

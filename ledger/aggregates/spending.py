@@ -17,12 +17,14 @@ from decimal import Decimal
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.base import require_text
 from ledger.aggregates.chain import _plain_leaf
+from ledger.aggregates.scheme_spending import SchemeSpendingRules
 from ledger.aggregates.state import Spend
 from ledger.aggregates.vocabulary import (
     Category,
     FundingStream,
+    Role,
     TrialOutcome,
     TrialStatus,
     Unit,
@@ -77,18 +79,27 @@ def replay_or_refuse(existing: Spend, request: SpendRequest) -> Spend:
     return existing
 
 
-class SpendingCommands(BudgetBase):
+class SpendingCommands(SchemeSpendingRules):
     def record_spend(self, actor: Actor, spend_id: str, request: SpendRequest) -> Spend:
         """Record a spend, or return the one already recorded under `spend_id`."""
         request = request.checked()
         if spend_id in self.spends:
             return replay_or_refuse(self.spends[spend_id], request)
+        if spend_id in self.awaiting_approval:
+            return replay_or_refuse(self.awaiting_approval[spend_id], request)
         self.require_active()
         self.require_in_period(request.service_date)
         if request.funding_stream is not None:
             allocated = self.allocation.amounts if self.allocation else {}
             if allocated.get(request.funding_stream, ZERO) <= ZERO:
                 raise errors.StreamNotAllocated(f"no allocation from {request.funding_stream}")
+        self.require_scheme_allows_spend(request)
+        threshold = self.scheme.spending.approval_threshold
+        if threshold is not None and request.amount > threshold and actor.role != Role.CASEWORKER:
+            return self.hold_for_approval(actor, spend_id, request, threshold)
+        return self.count_spend(actor, spend_id, request)
+
+    def count_spend(self, actor: Actor, spend_id: str, request: SpendRequest) -> Spend:
         if request.amount > self.available:
             raise errors.InsufficientFunds(
                 f"spend of {request.amount} exceeds the available {self.available}"
@@ -110,6 +121,33 @@ class SpendingCommands(BudgetBase):
             )
         )
         return self.spends[spend_id]
+
+    def approve_spend(self, actor: Actor, spend_id: str) -> Spend:
+        """A caseworker approves a held spend: the rules are checked again, and then it counts."""
+        held = self.held_spend(spend_id)
+        self.require_active()
+        request = SpendRequest(
+            held.amount,
+            held.category,
+            held.provider,
+            held.service_date,
+            held.description,
+            held.units,
+            held.unit,
+            held.funding_stream,
+        )
+        self.require_scheme_allows_spend(request)
+        if request.amount > self.available:
+            raise errors.InsufficientFunds(
+                f"spend of {request.amount} exceeds the available {self.available}"
+            )
+        self.record(ev.SpendApproved(**self.stamp(actor), spend_id=spend_id))
+        return self.count_spend(actor, spend_id, request)
+
+    def reject_spend(self, actor: Actor, spend_id: str, reason: str) -> None:
+        self.held_spend(spend_id)
+        require_text("reason", reason)
+        self.record(ev.SpendRejected(**self.stamp(actor), spend_id=spend_id, reason=reason))
 
     def charged_stream(self, requested: str | None) -> str | None:
         """The stream a spend draws on: the one it names, else the budget's only funded stream."""

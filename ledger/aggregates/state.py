@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ledger.aggregates.figures import Figures
 from ledger.aggregates.vocabulary import DisputeStatus, InstalmentStatus, ReturnStatus, TrialStatus
@@ -67,6 +68,32 @@ class MonitoringReturn:
     submitted_at_version: int
     status: ReturnStatus = ReturnStatus.SUBMITTED
     query_reason: str | None = None
+    #: how the money was spent, per category ({category, amount, units, unit}), adding up to declared_spent
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReturnDue:
+    """A monitoring period of the scheme's schedule, and the return that accounts for it, if any."""
+
+    period_start: date
+    period_end: date
+    due_on: date
+    return_id: str | None
+
+    def overdue_days(self, today: date) -> int | None:
+        """Days past due with no return (None: met, or not yet due)."""
+        return (today - self.due_on).days if self.return_id is None and today > self.due_on else None
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """A monitoring return's line as asked for (checked by `submit_return`)."""
+
+    category: str
+    amount: Decimal
+    units: Decimal | None = None
+    unit: str | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, serve
+from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, schemes, serve
 from ledger.cli import backup as backup_command  # operations (ledger.ops)
 from ledger.cli import migrate as migrate_command
 from ledger.cli.context import load_settings, uses_store
@@ -34,6 +34,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(budgets.app, name="budgets")
 app.add_typer(projections.app, name="projections")
 app.add_typer(envelopes.app, name="envelopes")
+app.add_typer(schemes.app, name="schemes")
 app.command("serve")(serve.serve)  # starts while the store is down (ledger.ops.outage)
 app.command("demo")(uses_store(demo.demo))
 # operations (ledger.ops)

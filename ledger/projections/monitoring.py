@@ -48,6 +48,7 @@ from ledger.aggregates.figures import days_overdue
 from ledger.aggregates.vocabulary import BudgetStatus, InstalmentStatus, ReturnStatus
 from ledger.projections.pence import from_pence, to_pence
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
+from ledger.schemes import pinned
 
 
 def _id(event: Any) -> str:
@@ -83,7 +84,7 @@ def writes_for(event: Any, tracking: Tracking) -> list[Write]:
 
 @event_writes.register
 def _(event: ev.BudgetOpened) -> list[Write]:
-    return [("open", {**gate_params(event), "reference": event.reference})]
+    return [("open", {**gate_params(event), "reference": event.reference}), *due_writes(event)]
 
 
 @event_writes.register
@@ -97,7 +98,11 @@ def _(event: ev.MonitoringReturnSubmitted) -> list[Write]:
         "at": _at(event),
         "version": event.originator_version,
     }
-    return [("submit", params)]
+    met = [
+        ("meet", {"id": _id(event), "rid": event.return_id, "end": end.isoformat()})
+        for end in event.meets or []
+    ]
+    return [("submit", params), *met]
 
 
 @event_writes.register
@@ -116,7 +121,8 @@ def _(event: ev.MonitoringReturnQueried) -> list[Write]:
         (
             "decide",
             {"id": _id(event), "rid": event.return_id, "status": ReturnStatus.QUERIED, "at": _at(event)},
-        )
+        ),
+        ("unmeet", {"id": _id(event), "rid": event.return_id}),
     ]
 
 
@@ -161,6 +167,19 @@ def _(event: ev.SpendRecorded) -> list[Write]:
 @event_writes.register
 def _(event: ev.SpendReversed) -> list[Write]:
     return [_fact(event, -1)]
+
+
+# --- budget schemes: returns due by the scheme's schedule, for every budget -------------------
+def due_writes(event: ev.BudgetOpened) -> list[Write]:
+    """The monitoring periods of the scheme the budget pinned, as the scheme computes them."""
+    periods = pinned(event.scheme).monitoring_periods(event.period_start, event.period_end)
+    return [
+        (
+            "due",
+            {"id": _id(event), "start": start.isoformat(), "end": end.isoformat(), "due_on": due.isoformat()},
+        )
+        for start, end, due in periods
+    ]
 
 
 class MonitoringProjection(ReadModelProjection):
@@ -239,6 +258,15 @@ class MonitoringQueries(ReadView):
             Column("gated", Boolean, nullable=False),
             Column("status", Text, nullable=False),
         )
+        self.dues = Table(
+            f"{prefix}dues",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("period_end", Text, primary_key=True),
+            Column("period_start", Text, nullable=False),
+            Column("due_on", Text, nullable=False),
+            Column("met_by", Text),
+        )
         self.facts = Table(
             f"{prefix}facts",
             metadata,
@@ -290,7 +318,44 @@ class MonitoringQueries(ReadView):
                 service_date=bindparam("service_date"),
                 amount=bindparam("amount"),
             ),
+            **self.due_statements(),
         }
+
+    def due_statements(self) -> dict[str, Executable]:
+        d = self.dues
+        return {
+            "due": insert(d).values(
+                budget_id=bindparam("id"),
+                period_start=bindparam("start"),
+                period_end=bindparam("end"),
+                due_on=bindparam("due_on"),
+            ),
+            "meet": update(d)
+            .where(
+                and_(
+                    d.c.budget_id == bindparam("id"), d.c.period_end == bindparam("end"), d.c.met_by.is_(None)
+                )
+            )
+            .values(met_by=bindparam("rid")),
+            "unmeet": update(d)
+            .where(and_(d.c.budget_id == bindparam("id"), d.c.met_by == bindparam("rid")))
+            .values(met_by=None),
+        }
+
+    def returns_overdue(self, today: date, budget_id: str | None = None) -> list[dict[str, Any]]:
+        """Monitoring periods past their due date with no return accounting for them (open budgets)."""
+        b, d = self.budgets, self.dues
+        query = (
+            select(d.c.budget_id, b.c.reference, d.c.period_start, d.c.period_end, d.c.due_on)
+            .join(b, b.c.budget_id == d.c.budget_id)
+            .where(
+                d.c.met_by.is_(None), d.c.due_on < today.isoformat(), b.c.status != BudgetStatus.CLOSED.value
+            )
+            .order_by(d.c.due_on, b.c.reference)
+        )
+        if budget_id is not None:
+            query = query.where(d.c.budget_id == budget_id)
+        return [{**row, "days_overdue": days_since(row["due_on"], today)} for row in self.select(query)]
 
     def _returns(self, budget_id: str | None = None) -> list[dict[str, Any]]:
         b, r, f = self.budgets, self.returns, self.facts
@@ -329,6 +394,7 @@ class MonitoringQueries(ReadView):
         returns = [present_return(r) for r in rows]
         gated = self._gated_waiting(today)
         return {
+            "returns_overdue": self.returns_overdue(today),
             "waiting": [
                 {**present_return(r), "days_waiting": days_since(r["submitted_at"][:10], today)}
                 for r in waiting

@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.sql.expression import Executable
@@ -99,6 +100,51 @@ def _(event: ev.TrialSpendRecorded, tracking: Tracking) -> list[Write]:
 @writes_for.register
 def _(event: ev.SpendReversed, tracking: Tracking) -> list[Write]:
     return [("fact", fact_params(event, -1, REAL))]
+
+
+# --- budget schemes: what families declare on monitoring returns, by line --------------------------
+#: fact kinds of declared lines: a queried return's lines are withdrawn (its answer declares anew)
+DECLARED, WITHDRAWN = "declared", "withdrawn"
+BASES = ("recorded", "declared", "all")
+
+
+@writes_for.register
+def _(event: ev.MonitoringReturnSubmitted, tracking: Tracking) -> list[Write]:
+    day = event.period_end.isoformat()
+    return [
+        (
+            "fact",
+            {
+                "id": str(event.originator_id),
+                "spend_id": f"{event.return_id}#{n}",
+                "trial_id": REAL,
+                "kind": DECLARED,
+                "category": line["category"],
+                "stream": UNASSIGNED,
+                "month": day[:7],
+                "service_date": day,
+                "amount": to_pence(line["amount"]),
+                "units": to_pence(line["units"]) if line["units"] is not None else None,
+                "unit": line["unit"],
+            },
+        )
+        for n, line in enumerate(event.lines or [], start=1)
+    ]
+
+
+@writes_for.register
+def _(event: ev.MonitoringReturnQueried, tracking: Tracking) -> list[Write]:
+    return [("withdraw", {"id": str(event.originator_id), "lines": f"{event.return_id}#%"})]
+
+
+def on_basis(query: Any, facts: Table, basis: str) -> Any:
+    """`query` over recorded spends, declared lines, or all of them."""
+    declared = or_(facts.c.kind == literal(DECLARED), facts.c.kind == literal(WITHDRAWN))
+    if basis == "recorded":
+        return query.where(~declared)
+    if basis == "declared":
+        return query.where(declared)
+    return query
 
 
 class SpendingProjection(ReadModelProjection):
@@ -190,7 +236,19 @@ class SpendingQueries(ReadView):
                     b.c.broker_org,
                 ).where(b.c.budget_id == bindparam("id")),
             ),
+            "withdraw": self._withdraw(),
         }
+
+    def _withdraw(self) -> Executable:
+        """A queried return's declared lines, negated (so sums over declared lines drop them)."""
+        f = self.facts
+        kept = [c for c in f.c if c.name not in ("kind", "amount", "units")]
+        return insert(f).from_select(
+            [*(c.name for c in kept), "kind", "amount", "units"],
+            select(*kept, literal(WITHDRAWN), -f.c.amount, -f.c.units).where(
+                f.c.budget_id == bindparam("id"), f.c.spend_id.like(bindparam("lines")), f.c.kind == DECLARED
+            ),
+        )
 
     def spending(
         self,
@@ -199,9 +257,15 @@ class SpendingQueries(ReadView):
         date_to: date | None = None,
         cohort: str | None = None,
         include_trials: bool = False,
+        basis: str = "recorded",
     ) -> dict[str, Any]:
-        """Net amounts, units, shares and unit costs per group; see the module's notes on shares."""
+        """Net amounts, units, shares and unit costs per group; see the module's notes on shares.
+
+        `basis`: `recorded` spends (the default), lines `declared` on monitoring returns, or `all`.
+        """
         keys = check_group_by(group_by)
+        if basis not in BASES:
+            raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
         if date_from and date_to and date_from > date_to:
             raise InvalidPeriod("from is after to")
         f = self.facts
@@ -217,6 +281,7 @@ class SpendingQueries(ReadView):
             query = query.where(f.c.cohort == cohort)
         if not include_trials:
             query = query.where(f.c.trial_id == literal(REAL))
+        query = on_basis(query, f, basis)
         groups = _fold_rows(self.select(query), keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)
@@ -232,9 +297,10 @@ class SpendingQueries(ReadView):
         date_to: date | None = None,
         cohort: str | None = None,
         include_trials: bool = False,
+        basis: str = "recorded",
     ) -> dict[tuple[Any, ...], set[str]]:
         """The budget ids behind each group `spending` answers with the same arguments."""
-        return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials)
+        return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials, basis)
 
 
 def _budgets_by_group(
@@ -244,6 +310,7 @@ def _budgets_by_group(
     date_to: date | None,
     cohort: str | None,
     include_trials: bool,
+    basis: str = "recorded",
 ) -> dict[tuple[Any, ...], set[str]]:
     """Security (issue 14): which budgets each group of `spending` covers, for small-number suppression."""
     f = view.facts
@@ -259,6 +326,7 @@ def _budgets_by_group(
         query = query.where(f.c.cohort == cohort)
     if not include_trials:
         query = query.where(f.c.trial_id == literal(REAL))
+    query = on_basis(query, f, basis)
     groups: dict[tuple[Any, ...], set[str]] = {}
     for row in view.select(query):
         groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])

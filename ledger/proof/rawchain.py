@@ -13,7 +13,9 @@ import hashlib
 import json
 from typing import Any
 
-ENVELOPE = frozenset({"timestamp", "hash", "originator_topic"})
+from ledger.aggregates.chain import LATER_FIELDS
+
+ENVELOPE = frozenset({"timestamp", "hash", "originator_topic", "class_version"})
 
 
 def _typed_as_text(obj: dict[str, Any]) -> Any:
@@ -36,7 +38,9 @@ def canonical(topic: str, budget_hex: str, version: int, stored: dict[str, Any])
         "budget": dashed(budget_hex),
         "version": version,
         "recorded_at": stored["timestamp"],
-        "data": {k: v for k, v in stored.items() if k not in ENVELOPE},
+        "data": {
+            k: v for k, v in stored.items() if k not in ENVELOPE and not (k in LATER_FIELDS and v is None)
+        },
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -163,6 +163,18 @@ ROUTES: list[Route] = [
         lambda p: {"stream": "health", "year": 2026, "amount": "50000.00", "reason": "ICB budget"},
         created=True,
     ),
+    # --- budget schemes (the prepared budget is on the default scheme: no payments administrator,
+    # no family spends, no approval threshold, so nothing waits for approval)
+    Route("GET", "/v1/schemes", _allowed(CW, AUDITOR, BROKER, "broker_other", FAMILY, "family_other")),
+    Route(
+        "GET",
+        "/v1/schemes/wiltshire-short-breaks",
+        _allowed(CW, AUDITOR, BROKER, "broker_other", FAMILY, "family_other"),
+    ),
+    Route("POST", B + "/bank-account-confirmation", _allowed(CW), lambda p: {"confirmed_on": "2026-04-02"}),
+    Route("POST", B + "/spends/{spend_id}/approval", _allowed(CW)),
+    Route("POST", B + "/spends/{spend_id}/rejection", _allowed(CW), lambda p: REASON),
+    Route("GET", B + "/monitoring", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     # --- security (issue 14) ---
     Route("GET", "/v1/access-log", _allowed(AUDITOR, ADMIN)),
     # --- audit: the whole-ledger proof ---

@@ -58,6 +58,9 @@ REFUSED_BY_STATE = {
     "POST /v1/budgets/{id}/allocation": "allocation-already-decided",
     "POST /v1/budgets/{id}/resumption": "invalid-status-transition",
     "POST /v1/budgets/{id}/closure": "funds-remaining",
+    # budget schemes: the prepared budget's spend was never held for approval
+    "POST /v1/budgets/{id}/spends/{spend_id}/approval": "spend-not-awaiting-approval",
+    "POST /v1/budgets/{id}/spends/{spend_id}/rejection": "spend-not-awaiting-approval",
 }
 
 

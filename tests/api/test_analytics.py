@@ -137,4 +137,11 @@ def test_portfolio_and_monitoring_answers_have_their_typed_shapes(live_api: Api)
         "available",
     }
     monitoring = live_api.get("/v1/analytics/monitoring", "commissioner").json()
-    assert set(monitoring) == {"today", "waiting", "gated_waiting", "overdue", "discrepancies"}
+    assert set(monitoring) == {
+        "today",
+        "waiting",
+        "gated_waiting",
+        "overdue",
+        "discrepancies",
+        "returns_overdue",
+    }

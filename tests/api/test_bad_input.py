@@ -164,6 +164,19 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
 FIELDS["POST /v1/budgets/{id}/trials/{trial_id}/spends"] = {
     name: kind for name, kind in FIELDS["POST /v1/budgets/{id}/spends"].items() if name != "funding_stream"
 }
+# --- budget schemes ---
+FIELDS["POST /v1/budgets"] |= {"scheme": ("name", False), "scheme_version": ("int", False)}
+FIELDS["POST /v1/budgets/{id}/monitoring-returns"]["lines"] = ("lines", False)
+FIELDS["POST /v1/budgets/{id}/bank-account-confirmation"] = {"confirmed_on": ("date", True)}
+FIELDS["POST /v1/budgets/{id}/spends/{spend_id}/rejection"] = {"reason": ("reason", True)}
+BAD["lines"] = [
+    "90.00",
+    [{"category": "bogus", "amount": "90.00"}],
+    [{"category": "transport", "amount": 90}],
+    [{"category": "transport", "amount": "90.00", "colour": "red"}],
+    [{"category": "transport", "amount": "90.00", "units": "2"}],
+    [{"category": "transport", "amount": "89.99"}],  # adds up to less than the declared 90.00
+]
 BODY_ROUTES = [BY_NAME[name] for name in FIELDS]
 
 

@@ -23,8 +23,8 @@ from ledger.idempotency import Once, Replayed, fingerprint
 from ledger.use_cases import LedgerService
 from tests.api.conftest import Api, Prepared, prepare, problem_of, spend_body
 from tests.api.routes import ROUTES, Route
-from tests.builders import open_budget
-from tests.conftest import CASEWORKER
+from tests.builders import a_spend, open_budget
+from tests.conftest import BROKER, CASEWORKER
 
 #: POST routes that need no idempotency, and why
 EXEMPT = {
@@ -68,6 +68,8 @@ def another(route: Route, prepared: Prepared) -> tuple[str, dict[str, Any] | Non
             return route.url(prepared), None, {"Prefer": "return=representation"}
         return route.url(other), None, {}
     field = next((f for f in TEXT_FIELDS if f in body), None)
+    if field is None and "confirmed_on" in body:  # budget schemes: a date is all the body holds
+        return route.url(prepared), {"confirmed_on": "2026-04-03"}, {}
     changed = {**body, field: body[field] + "-2"} if field else {**body, "gated": not body["gated"]}
     return route.url(prepared), changed, {}
 
@@ -86,7 +88,23 @@ SETUP: dict[str, Callable[[LedgerService, Prepared], Prepared]] = {
     "POST /v1/budgets/{id}/allocation": a_new_budget,  # decided once
     "POST /v1/budgets/{id}/resumption": suspended,
     "POST /v1/budgets/{id}/closure": a_new_budget,  # nothing available
+    # budget schemes: a spend held for approval, on a budget whose scheme has a threshold
+    "POST /v1/budgets/{id}/spends/{spend_id}/approval": lambda s, p: a_held_spend(s, p),
+    "POST /v1/budgets/{id}/spends/{spend_id}/rejection": lambda s, p: a_held_spend(s, p),
 }
+
+
+def a_held_spend(service: LedgerService, prepared: Prepared) -> Prepared:
+    service.publish_scheme(
+        {"id": "held-above-100", "version": 1, "title": "t", "spending": {"approval_threshold": "100.00"}},
+        by="test",
+    )
+    budget_id = open_budget(service, scheme="held-above-100")
+    service.decide_allocation(CASEWORKER, budget_id, {"social_care": Decimal("600.00")}, "agreed")
+    service.schedule_instalment(CASEWORKER, budget_id, Decimal("600.00"), date(2026, 4, 1), False)
+    service.release_instalment(CASEWORKER, budget_id, 1)
+    held = service.record_spend(BROKER, budget_id, a_spend("150.00"), idempotency_key="held")
+    return dataclasses.replace(prepared, budget_id=budget_id, spend_id=held.result.spend_id)
 
 
 def head(api: Api) -> int:

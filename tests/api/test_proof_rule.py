@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 BUDGET_EVENTS = "ledger.aggregates.events:"
-ENVELOPE = {"originator_id", "originator_version", "timestamp", "hash", "originator_topic"}
+ENVELOPE = {"originator_id", "originator_version", "timestamp", "hash", "originator_topic", "class_version"}
+#: fields added to events later: a null one is left out (so events stored before them hash as they did)
+LATER = {"scheme_id", "scheme_version", "scheme", "lines", "meets"}
 
 
 def sha256(data: bytes) -> str:
@@ -68,7 +70,9 @@ def budget_chain_ok(path: str) -> int:
             "budget": budget,
             "version": version,
             "recorded_at": plain(stored["timestamp"]),
-            "data": {k: plain(v) for k, v in stored.items() if k not in ENVELOPE},
+            "data": {
+                k: plain(v) for k, v in stored.items() if k not in ENVELOPE and not (k in LATER and v is None)
+            },
         }
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert sha256(canonical.encode()) == stored["hash"], (budget, version)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 
 from ledger.aggregates.budget import Budget
+from ledger.aggregates.state import ReturnLine
 from ledger.ras import assess, get_scheme
+from ledger.schemes import parse
 from tests.builders import a_spend
 from tests.conftest import BROKER, CASEWORKER, FAMILY
 
@@ -35,6 +37,18 @@ TARGETED_ANSWERS = {
     "carer_resilience": "strained",
     "siblings": "0",
 }
+
+
+#: the default scheme's rules, but spends above 150.00 wait for a caseworker's approval
+EVERY_EVENT_SCHEME = parse(
+    {
+        "id": "every-event",
+        "version": 1,
+        "title": "the default rules, with an approval threshold",
+        "monitoring": {"every_months": 6, "due_days_after": 28},
+        "spending": {"approval_threshold": "150.00"},
+    }
+)
 
 
 def money(text: str) -> Decimal:
@@ -96,8 +110,12 @@ def closed_budget() -> Budget:
 
 
 def a_budget_with_every_kind_of_state() -> Budget:
-    """Instalments, spends, returns, trials, disputes and reviews in every status (not closed)."""
-    budget = new_budget()
+    """Instalments, spends, returns, trials, disputes and reviews in every status (not closed).
+
+    It runs under a scheme like the default one but with an approval threshold, so spends
+    held for approval (approved and rejected) and a confirmed bank account are among its events.
+    """
+    budget = new_budget(scheme=EVERY_EVENT_SCHEME)
     assessment = assess(get_scheme("short-breaks-points", 1), TARGETED_ANSWERS)
     budget.decide_allocation(
         CASEWORKER,
@@ -132,6 +150,19 @@ def a_budget_with_every_kind_of_state() -> Budget:
     budget.record_trial_spend(BROKER, ended, "t-2", a_spend("30.00", category="community_activity"))
     budget.conclude_trial(CASEWORKER, ended, "abandoned", "family preferred PA")
     budget.review(CASEWORKER, date(2026, 10, 15), "outcomes on track", date(2027, 4, 15))
+    budget.confirm_bank_account(CASEWORKER, date(2026, 10, 16))
+    budget.record_spend(BROKER, "s-held", a_spend("160.00", category="equipment"))
+    budget.approve_spend(CASEWORKER, "s-held")
+    budget.record_spend(BROKER, "s-refused", a_spend("170.00"))
+    budget.reject_spend(CASEWORKER, "s-refused", "not in the plan")
+    budget.submit_return(
+        FAMILY,
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        money("160.00"),
+        "lines",
+        [ReturnLine("equipment", money("160.00"), money("1"), "items")],
+    )
     budget.suspend(CASEWORKER, "family abroad")
     budget.resume(CASEWORKER, "family back")
     return budget

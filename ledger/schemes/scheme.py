@@ -1,0 +1,171 @@
+"""A budget scheme is data: the council's rules for a kind of budget, as a typed, frozen value.
+
+Design: a scheme is parsed strictly from a JSON document (an unknown key, a float
+amount or a word outside the design's lists is refused), so a council publishes a
+new scheme without a code release and a typo never passes as a permissive default.
+Its canonical JSON (sorted keys, amounts as two-place strings) is what a budget
+pins in `BudgetOpened` and what the fingerprint covers, so a past decision can
+always be recomputed under the exact rules it was taken with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from ledger.aggregates.vocabulary import Category, Management
+from ledger.errors import InvalidAmount, InvalidScheme
+from ledger.money import to_non_negative_money
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_floats(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError("amounts are decimal strings such as '600.00', never floats")
+        return value
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return to_non_negative_money(value)
+    except InvalidAmount as e:
+        raise ValueError(e.detail) from None
+
+
+#: an amount as a two-place decimal string on the page ("600.00"), never a float
+Money = Annotated[Decimal, BeforeValidator(_money)]
+
+
+class InstalmentStep(_Frozen):
+    """One instalment the scheme schedules when the allocation is decided (equal shares)."""
+
+    months_after_start: int = Field(ge=0, le=36)
+    gated: bool
+
+
+class InstalmentPattern(_Frozen):
+    steps: list[InstalmentStep] = Field(default_factory=list)
+    #: may a caseworker schedule instalments by hand beside (or instead of) the scheme's?
+    extras_allowed: bool = True
+
+
+class MonitoringSchedule(_Frozen):
+    """Returns are due for every `every_months` of the period, `due_days_after` its end."""
+
+    every_months: int | None = Field(default=None, ge=1, le=24)
+    due_days_after: int = Field(default=28, ge=0, le=366)
+
+
+class CategoryCap(_Frozen):
+    category: Category
+    amount: Money
+    per: Literal["month", "period"]
+
+
+class SpendingRules(_Frozen):
+    categories_not_allowed: list[Category] = Field(default_factory=list)
+    #: a spend above this (not by a caseworker) waits for a caseworker's approval before it counts
+    approval_threshold: Money | None = None
+    category_caps: list[CategoryCap] = Field(default_factory=list)
+
+
+class RasChoice(_Frozen):
+    scheme: str
+    version: int = Field(ge=1)
+
+
+class BudgetScheme(_Frozen):
+    """The rules a budget pins when it opens; `None` and empty lists mean "no such rule"."""
+
+    id: Slug
+    version: int = Field(ge=1, le=10_000)
+    title: str = Field(min_length=1, max_length=200)
+    indicative: RasChoice | None = None
+    maximum_allocation: Money | None = None
+    panel_threshold: Money | None = None
+    instalments: InstalmentPattern = InstalmentPattern()
+    gate: Literal["submitted", "accepted"] = "accepted"
+    management_allowed: list[Management] = Field(default_factory=lambda: list(Management))
+    bank_account_required: bool = False
+    payments_administrator: str | None = Field(default=None, min_length=1, max_length=80)
+    family_records_spends: bool = False
+    monitoring: MonitoringSchedule = MonitoringSchedule()
+    surplus_weeks: int | None = Field(default=None, ge=1, le=104)
+    spending: SpendingRules = SpendingRules()
+    #: categories whose provider needs an approval (kind of approval), checked once the register exists
+    approvals_required: dict[Category, str] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def document(self) -> dict[str, Any]:
+        """The canonical JSON document (what is stored, pinned and fingerprinted)."""
+        plain: dict[str, Any] = json.loads(self.model_dump_json())
+        return plain
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.document())
+
+    # --- what the rules make of a budget's dates ----------------------------------
+    def monitoring_periods(self, start: date, end: date) -> list[tuple[date, date, date]]:
+        """(period start, period end, due on) for each monitoring period of a budget's period."""
+        every = self.monitoring.every_months
+        if every is None:
+            return []
+        periods = []
+        cursor = start
+        while cursor <= end:
+            following = add_months(cursor, every)
+            last = min(end, date.fromordinal(following.toordinal() - 1))
+            due = date.fromordinal(last.toordinal() + self.monitoring.due_days_after)
+            periods.append((cursor, last, due))
+            cursor = following
+        return periods
+
+
+def covers(return_start: date, return_end: date, period_end: date) -> bool:
+    """Does a return over [return_start, return_end] account for the monitoring period ending `period_end`?"""
+    return return_start <= period_end <= return_end
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved `months` on, clamped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def fingerprint(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse(document: object) -> BudgetScheme:
+    """A scheme from its JSON document, or `InvalidScheme` saying every problem found."""
+    if not isinstance(document, dict):
+        raise InvalidScheme("a scheme is a JSON object")
+    try:
+        return BudgetScheme.model_validate_json(json.dumps(document))
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'scheme'}: {err['msg']}" for err in e.errors()
+        )
+        raise InvalidScheme(f"the scheme is not valid: {problems}") from None
