@@ -10,6 +10,7 @@ must copy every top-level package before it runs `pip install .`.
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPS = ("ledger", "api", "ledger_demo")
+DATA_SUFFIXES = (".json", ".html", ".css", ".js", ".toml")
 
 
 def included() -> list[str]:
@@ -42,3 +44,34 @@ def test_the_image_copies_every_top_level_package_it_installs() -> None:
         if line.startswith("COPY ") and len(line.split()) == 3
     }
     assert set(TOPS) <= copies
+
+
+def test_no_file_the_packages_read_at_run_time_is_ignored_by_git_or_left_out_of_the_install() -> None:
+    """A data file under an ignored name works in the author's checkout and is missing everywhere else.
+
+    (It happened: `data/` in .gitignore hid `ledger/schemes/data/*.json`, so a clean
+    checkout could not open a budget.)
+    """
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = pyproject["tool"]["setuptools"]["package-data"]
+    data_files = [
+        p
+        for top in TOPS
+        for p in (ROOT / top).rglob("*")
+        if p.is_file()
+        and p.suffix in (".json", ".html", ".css", ".js", ".toml")
+        and "__pycache__" not in p.parts
+    ]
+    assert any(p.parent.name == "data" for p in data_files)
+    for path in data_files:
+        relative = path.relative_to(ROOT)
+        top, inside = relative.parts[0], Path(*relative.parts[1:])
+        assert any(inside.match(pattern) for pattern in declared.get(top, [])), relative
+    if (ROOT / ".git").exists():
+        ignored = subprocess.run(
+            ["git", "check-ignore", *[str(p.relative_to(ROOT)) for p in data_files]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert ignored.stdout == "", ignored.stdout
