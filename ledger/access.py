@@ -105,7 +105,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.CONFIRM_BANK_ACCOUNT: {CW, BROKER},
         Action.APPROVE_SPEND: {CW},
         Action.MONITORING: {CW, AUDITOR, BROKER, FAMILY},
-        Action.SURPLUS: {CW, COMMISSIONER},
+        Action.SURPLUS: {CW, COMMISSIONER, AUDITOR},
         Action.RECORD_SPEND: {CW, BROKER, FAMILY},
         # operations
         Action.METRICS: {ADMIN},

@@ -15,7 +15,7 @@ from api.deps import ServiceDep, allowed
 from api.openapi import problem_responses
 from api.readside import ReadSideDep, applied, mark_freshness
 from api.routers import v1_router
-from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, wire
+from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, SurplusOut, wire
 from api.schemas.types import Day
 from api.security import suppress
 from ledger.access import Action
@@ -28,6 +28,7 @@ CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "
 SpendingReader = Annotated[Actor, allowed(Action.ANALYTICS_SPENDING)]
 PortfolioReader = Annotated[Actor, allowed(Action.ANALYTICS_PORTFOLIO)]
 MonitoringReader = Annotated[Actor, allowed(Action.ANALYTICS_MONITORING)]
+SurplusReader = Annotated[Actor, allowed(Action.SURPLUS)]
 
 
 def wants_csv(request: Request) -> bool:
@@ -134,6 +135,37 @@ def monitoring_analytics(
         ]
         return csv_answer(rows_csv(rows), response)
     return MonitoringOut.model_validate({"today": day.isoformat(), **wire(result)})
+
+
+# --- surplus (issue 8): budgets holding more than their scheme's weeks of support ---
+@router.get(
+    "/surplus",
+    dependencies=[applied("surplus")],
+    response_model=SurplusOut,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500, 503)},
+)
+def surplus_analytics(
+    request: Request, response: Response, actor: SurplusReader, read_side: ReadSideDep, service: ServiceDep
+) -> Any:
+    """Budgets holding more available money than their scheme's weeks of support, and what is reclaimable.
+
+    Caseworkers and auditors see each budget; commissioners see the totals only,
+    withheld when they cover fewer families than the suppression threshold.
+    """
+    result = read_side.view("surplus").surplus()
+    threshold = _threshold(request, actor)
+    mark_freshness(response, read_side, service, "surplus")
+    if threshold is not None:
+        totals = result["totals"]
+        withheld = 0 < totals["families"] < threshold
+        if withheld:
+            totals = dict.fromkeys(totals)
+        result = {"budgets": None, "totals": {**totals, "suppressed": withheld}}
+    result = {**result, "suppression_threshold": threshold}
+    if wants_csv(request):
+        rows = result["budgets"] if result["budgets"] is not None else [result["totals"]]
+        return csv_answer(rows_csv(wire(rows)), response)
+    return SurplusOut.model_validate(wire(result))
 
 
 # --- security (issue 14): small-number suppression for commissioners ---

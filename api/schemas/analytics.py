@@ -188,3 +188,36 @@ class EnvelopeOut(BaseModel):
 
 class EnvelopesOut(BaseModel):
     envelopes: list[EnvelopeOut]
+
+
+# --- surplus (issue 8): budgets holding more than their scheme's weeks of support ---
+class SurplusBudget(BaseModel):
+    id: str
+    reference: str
+    family_ref: str
+    scheme: str
+    surplus_weeks: int = Field(description="the weeks of support the scheme lets a budget hold")
+    period_start: str
+    period_end: str
+    status: str
+    allocated: str
+    available: str
+    weekly_support: str = Field(description="the allocation over the weeks of the budget's period")
+    threshold: str = Field(description="surplus_weeks of weekly support: what the budget may hold")
+    reclaimable: str = Field(description="available minus threshold")
+
+
+class SurplusTotals(BaseModel):
+    budgets: int | None
+    families: int | None
+    available: str | None
+    reclaimable: str | None
+    suppressed: bool = Field(default=False, description="withheld: fewer families than the threshold")
+
+
+class SurplusOut(BaseModel):
+    budgets: list[SurplusBudget] | None = Field(
+        description="each budget with reclaimable money (null for commissioners, who see totals only)"
+    )
+    totals: SurplusTotals
+    suppression_threshold: int | None = None

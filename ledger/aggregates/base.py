@@ -42,6 +42,7 @@ from ledger.aggregates.vocabulary import (
 )
 from ledger.money import ZERO, total
 from ledger.schemes import BudgetScheme, default_scheme, pinned
+from ledger.schemes.scheme import Surplus
 
 if TYPE_CHECKING:
     from typing import TypeVar
@@ -111,6 +112,11 @@ class BudgetBase(Aggregate):
     def scheme(self) -> BudgetScheme:
         """The scheme the budget pinned when it opened (the default for budgets older than schemes)."""
         return pinned(self.scheme_document)
+
+    @property
+    def surplus(self) -> Surplus | None:
+        """Money held beyond the scheme's weeks of support (None when the scheme sets no such rule)."""
+        return self.scheme.surplus(self.allocated, self.available, self.period_start, self.period_end)
 
     # --- derived figures: computed here and nowhere else ----------------------
     @property

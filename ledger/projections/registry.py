@@ -14,6 +14,7 @@ from ledger.projections.monitoring import MonitoringProjection, PostgresMonitori
 from ledger.projections.polling import PollingSQLiteApplicationRecorder
 from ledger.projections.portfolio import PortfolioProjection, PostgresPortfolioView, SQLitePortfolioView
 from ledger.projections.spending import PostgresSpendingView, SpendingProjection, SQLiteSpendingView
+from ledger.projections.surplus import PostgresSurplusView, SQLiteSurplusView, SurplusProjection
 from ledger.projections.view import ReadView
 from ledger.store import persistence_env
 
@@ -45,6 +46,7 @@ READ_MODELS: dict[str, ReadModel] = {
         ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView),
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
+        ReadModel("surplus", SurplusProjection, SQLiteSurplusView, PostgresSurplusView),
     )
 }
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ledger.aggregates.vocabulary import Category, Management
 from ledger.errors import InvalidAmount, InvalidScheme
-from ledger.money import to_non_negative_money
+from ledger.money import PENNY, ZERO, to_non_negative_money
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 
@@ -134,6 +135,37 @@ class BudgetScheme(_Frozen):
             periods.append((cursor, last, due))
             cursor = following
         return periods
+
+    def surplus(self, allocated: Decimal, available: Decimal, start: date, end: date) -> Surplus | None:
+        """What of `available` is surplus under this scheme's weeks of support (None: no such rule)."""
+        return surplus(self.surplus_weeks, allocated, available, start, end)
+
+
+@dataclass(frozen=True)
+class Surplus:
+    """A budget's money against its scheme's surplus threshold, as the scheme decides it."""
+
+    weeks: int
+    weekly_support: Decimal
+    threshold: Decimal
+    reclaimable: Decimal
+
+
+def surplus(
+    weeks: int | None, allocated: Decimal, available: Decimal, start: date, end: date
+) -> Surplus | None:
+    """The surplus rule: weekly support is the allocation spread over the weeks of the budget's
+    period; a budget may hold `weeks` of it, and what it holds beyond that is reclaimable.
+
+    Amounts are rounded to the penny (half up) once, on the threshold, so the
+    reclaimable amount is exactly `available - threshold` when positive, else 0.
+    """
+    if weeks is None:
+        return None
+    days = (end - start).days + 1
+    weekly = (allocated * 7 / days).quantize(PENNY, ROUND_HALF_UP)
+    threshold = (allocated * 7 * weeks / days).quantize(PENNY, ROUND_HALF_UP)
+    return Surplus(weeks, weekly, threshold, max(available - threshold, ZERO))
 
 
 def covers(return_start: date, return_end: date, period_end: date) -> bool:

@@ -21,6 +21,7 @@ from ledger.aggregates.budget import Budget
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.vocabulary import Category, FundingStream, Management, Unit
 from ledger.envelopes import set_envelope
+from ledger.schemes.published import publish_scheme
 from ledger.use_cases import LedgerService
 from tests.builders import open_budget
 from tests.conftest import CASEWORKER, COMMISSIONER
@@ -78,8 +79,19 @@ def random_steps(seed: int, count: int) -> list[Step]:
     ]
 
 
+#: the default scheme's rules plus a surplus threshold, so the surplus read model has budgets to list
+HOLDING_LIMIT = {
+    "id": "local-with-holding-limit",
+    "version": 1,
+    "title": "The default rules, with a surplus threshold of four weeks of support",
+    "monitoring": {"every_months": 6, "due_days_after": 28},
+    "surplus_weeks": 4,
+}
+
+
 def run(app: LedgerService, steps: list[Step]) -> list[UUID]:
     budgets: list[UUID] = []
+    publish_scheme(app, HOLDING_LIMIT, "test")
     for step in steps:
         with contextlib.suppress(errors.LedgerError):  # a refused command records nothing
             run_step(app, budgets, step)
@@ -125,6 +137,7 @@ def run_step(app: LedgerService, budgets: list[UUID], step: Step) -> None:
                 management=chosen(list(Management), pick >> 3),
                 period_start=start,
                 period_end=start + timedelta(days=364),
+                scheme=HOLDING_LIMIT["id"] if pick & 128 else None,
             )
             budgets.append(budget_id)
             if pick & 64:  # most budgets are funded at once; the others wait for "allocate"/"fund"

@@ -228,3 +228,42 @@ def expected_envelopes(state: Replay, year: int | None) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+# --- surplus ---------------------------------------------------------------------------
+def expected_surplus(state: Replay) -> dict[str, Any]:
+    """Budgets the domain's own `Budget.surplus` calls reclaimable, in the read model's order."""
+    held = [(b, b.surplus) for b in state.budgets]
+    rows = [
+        {
+            "id": str(b.id),
+            "reference": b.reference,
+            "family_ref": b.family_ref,
+            "scheme": b.scheme.id,
+            "surplus_weeks": s.weeks,
+            "period_start": b.period_start.isoformat(),
+            "period_end": b.period_end.isoformat(),
+            "status": str(b.status),
+            "allocated": b.allocated,
+            "available": b.available,
+            "weekly_support": s.weekly_support,
+            "threshold": s.threshold,
+            "reclaimable": s.reclaimable,
+        }
+        for b, s in held
+        if s is not None and s.reclaimable > 0
+    ]
+    return {
+        "budgets": sorted(rows, key=lambda r: (-r["reclaimable"], r["id"])),
+        "totals": {
+            "budgets": len(rows),
+            "families": len({r["family_ref"] for r in rows}),
+            "available": sum((r["available"] for r in rows), ZERO),
+            "reclaimable": sum((r["reclaimable"] for r in rows), ZERO),
+        },
+    }
+
+
+def actual_surplus(result: dict[str, Any]) -> dict[str, Any]:
+    """The read model's answer with ties in the fold's order (by id; opening order is not in the fold)."""
+    return {**result, "budgets": sorted(result["budgets"], key=lambda r: (-r["reclaimable"], r["id"]))}

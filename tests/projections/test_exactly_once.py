@@ -54,6 +54,7 @@ ANSWERS: dict[str, Callable[[Any], Any]] = {
     ),
     "monitoring": lambda v: folds.actual_monitoring(v.monitoring(TODAY)),
     "portfolio": lambda v: v.portfolio(),
+    "surplus": lambda v: folds.actual_surplus(v.surplus()),
 }
 EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "balances": folds.expected_balances,
@@ -63,6 +64,7 @@ EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     ),
     "monitoring": lambda s: folds.expected_monitoring(s, TODAY),
     "portfolio": folds.expected_portfolio,
+    "surplus": folds.expected_surplus,
 }
 
 

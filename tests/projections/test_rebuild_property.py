@@ -39,6 +39,7 @@ def answers(side: ReadSide) -> dict[str, Any]:
         "spending_filtered": spending.spending(["month"], date_from=date(2026, 5, 1), cohort="pilot"),
         "monitoring": side.view("monitoring").monitoring(TODAY),
         "portfolio": [side.view("portfolio").portfolio(y) for y in YEARS],
+        "surplus": side.view("surplus").surplus(),
     }
 
 
@@ -56,6 +57,7 @@ def check_against_fold(app: LedgerService, side: ReadSide) -> None:
     assert folds.actual_monitoring(monitoring) == folds.expected_monitoring(state, TODAY)
     for year in YEARS:
         assert side.view("portfolio").portfolio(year) == folds.expected_portfolio(state, year)
+    assert folds.actual_surplus(side.view("surplus").surplus()) == folds.expected_surplus(state)
 
 
 def check_everything(url: str, steps: list[Step]) -> None:
