@@ -27,6 +27,8 @@ from ledger_demo.context import CASEWORKER, Demo, Step
 from ledger_demo.spending import month_spends
 from ledger_demo.year import BEFORE_THE_YEAR, PERIOD, YEAR_END, quarter_of
 
+#: the flat-rate families run under the CDC note's scheme (two halves, the second after the form is returned)
+WILTSHIRE = "wiltshire-short-breaks"
 #: the story steps of every scenario, in the order they run within a month
 STEPS: tuple[tuple[int, Step], ...] = (
     *envelopes.TIMELINE,
@@ -100,17 +102,24 @@ def open_budget(demo: Demo, plan: FamilyPlan) -> None:
         cohort=plan.cohort,
         broker_org=plan.broker_org,
         budget_id=plan.budget_id,
+        scheme=WILTSHIRE if plan.flat else None,
     )
     demo.events += 2  # the budget and its reference claim
+    if plan.flat:  # the Wiltshire scheme pays a direct payment only into a confirmed account
+        demo.do(s.confirm_bank_account(CASEWORKER, plan.budget_id, PERIOD[0]))
     rationale = (
         "Flat-rate short breaks payment: assessed need and a bank account"
         if plan.flat
         else "Support plan agreed at the resource panel"
     )
     ras = (plan.scheme, plan.answers, 1)
-    demo.do(
-        s.decide_allocation(CASEWORKER, plan.budget_id, plan.amounts(), rationale, ras, plan.variance_reason)
+    decision = s.decide_allocation(
+        CASEWORKER, plan.budget_id, plan.amounts(), rationale, ras, plan.variance_reason
     )
+    demo.do(decision)
+    if plan.flat:  # the scheme scheduled its two halves, the second gated, with the decision
+        demo.events += len(decision.budget.instalments)
+        return
     for amount, due_on, gated in plan.instalments():
         demo.do(s.schedule_instalment(CASEWORKER, plan.budget_id, amount, due_on, gated))
 

@@ -116,3 +116,24 @@ def test_envelopes_cover_every_stream_of_the_year_with_headroom(demo: Loaded) ->
     }
     assert all(amounts[s] >= allocated[s] for s in amounts)
     assert envelopes["health"].reason == "Integrated care board's in-year contribution"
+
+
+# --- issue 8: the flat-rate families run under the Wiltshire scheme ---
+def test_the_flat_rate_families_run_the_wiltshire_scheme_in_every_state(demo: Loaded) -> None:
+    wiltshire = [b for b in demo.budgets if b.scheme.id == "wiltshire-short-breaks"]
+    assert len(wiltshire) == 10  # the families planned at the flat rate: every ninth
+    for b in wiltshire:
+        # the scheme scheduled two equal halves of 600.00 when the allocation was decided, the second gated
+        assert [(i.amount, i.gated) for i in b.instalments] == [
+            (Decimal("300.00"), False),
+            (Decimal("300.00"), True),
+        ]
+        assert b.bank_account_confirmed_on is not None
+    # waiting at the gate and overdue: the family that never sent its form, October's half still held
+    never = next(b for b in wiltshire if b.reference == NEVER_SENT)
+    assert never.figures().waiting_at_gate == [2] and not never.returns
+    assert never.instalments[1].due_on < date(2027, 3, 31)
+    # returned and released: the others' second half went out once their form was in
+    released = [b for b in wiltshire if b.instalments[1].status == "released"]
+    assert len(released) == 9
+    assert all(b.returns for b in released)
