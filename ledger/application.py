@@ -63,7 +63,10 @@ class Ledger(Application[UUID]):
         settings = settings or Settings()
         self.url = url or (env or {}).get("LEDGER_DATABASE_URL") or settings.url
         self.max_attempts = settings.max_attempts
-        super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **(env or {})})
+        cache = {"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_maxsize)}
+        if not settings.aggregate_cache_maxsize:
+            cache = {}
+        super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **cache, **(env or {})})
         self.writers = KeyedQueue()  # one budget's writers queue here (ledger.ops.queueing)
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]

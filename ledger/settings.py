@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     max_batch_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     #: how often a command that loses an optimistic-concurrency race is retried
     max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1)
+    #: budgets kept decoded in memory between commands (the library's aggregate cache, each
+    #: brought up to date from the store before use, so other processes' writes are seen); 0: off
+    aggregate_cache_maxsize: int = Field(default=1000, ge=0)
     #: browser origins allowed to call the API (comma-separated); empty turns CORS off
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     #: seconds to wait for PostgreSQL before giving up

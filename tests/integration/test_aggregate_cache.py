@@ -1,0 +1,40 @@
+"""The library's aggregate cache is on by default, and a cached budget still sees other writers.
+
+Writers of one budget queue inside a process, and the library brings a cached
+budget up to date from the store (fast-forward) before every command, so a
+second application on the same store (another process, in life) never acts on
+a stale budget.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledger.settings import Settings
+from ledger.use_cases import LedgerService
+from tests.builders import a_spend, open_funded_budget
+from tests.conftest import BROKER
+
+
+def test_two_ledgers_on_one_store_each_see_the_others_spends_through_their_caches(store_url: str) -> None:
+    first, second = LedgerService(url=store_url), LedgerService(url=store_url)
+    try:
+        assert first.repository.cache is not None and second.repository.cache is not None
+        budget_id = open_funded_budget(first, released="100.00")
+        first.record_spend(BROKER, budget_id, a_spend("30.00"), "one")  # cached in the first
+        second.record_spend(BROKER, budget_id, a_spend("50.00"), "two")  # unknown to the first's cache
+        third = first.record_spend(BROKER, budget_id, a_spend("20.00"), "three")
+        assert third.budget.figures().available == Decimal("0.00")
+        refused = second.load(budget_id)
+        assert refused.version == third.budget.version and len(refused.spends) == 3
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_cache_can_be_switched_off(store_url: str) -> None:
+    ledger = LedgerService(url=store_url, settings=Settings(aggregate_cache_maxsize=0))
+    try:
+        assert ledger.repository.cache is None
+    finally:
+        ledger.close()
