@@ -57,12 +57,17 @@ def timed(call):  # type: ignore[no-untyped-def]
     return answer, time.monotonic() - start
 
 
+#: seconds of room for a machine running the whole suite on every core (a 503 took 6.6 s there);
+#: the bound still catches the hangs this guards against (minutes); unloaded figures: README
+LOADED_MACHINE = 5.0
+
+
 def assert_unavailable(answer, took: float, rule: str = "store-unavailable") -> None:  # type: ignore[no-untyped-def]
     assert answer.status_code == 503, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.headers["Retry-After"].isdigit()
     assert answer.json()["type"].endswith(f"/problems/{rule}") and answer.json()["request_id"]
-    assert took < WAIT + 2.5
+    assert took < WAIT + 2.5 + LOADED_MACHINE  # the wait, the breaker's window, and room for load
 
 
 def test_an_outage_under_a_running_api_is_503_then_recovers_by_itself(
