@@ -273,15 +273,7 @@ class SpendingQueries(ReadView):
         query = select(
             *columns, f.c.unit, func.sum(f.c.amount).label("amount"), func.sum(f.c.units).label("units")
         ).group_by(*columns, f.c.unit)
-        if date_from:
-            query = query.where(f.c.service_date >= date_from.isoformat())
-        if date_to:
-            query = query.where(f.c.service_date <= date_to.isoformat())
-        if cohort is not None:
-            query = query.where(f.c.cohort == cohort)
-        if not include_trials:
-            query = query.where(f.c.trial_id == literal(REAL))
-        query = on_basis(query, f, basis)
+        query = _facts_asked_for(query, f, date_from, date_to, cohort, include_trials, basis)
         groups = _fold_rows(self.select(query), keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)
@@ -303,6 +295,27 @@ class SpendingQueries(ReadView):
         return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials, basis)
 
 
+def _facts_asked_for(
+    query: Any,
+    f: Any,
+    date_from: date | None,
+    date_to: date | None,
+    cohort: str | None,
+    include_trials: bool,
+    basis: str,
+) -> Any:
+    """The facts an analytics question covers: one filter, so the suppression sees the answer's rows."""
+    if date_from:
+        query = query.where(f.c.service_date >= date_from.isoformat())
+    if date_to:
+        query = query.where(f.c.service_date <= date_to.isoformat())
+    if cohort is not None:
+        query = query.where(f.c.cohort == cohort)
+    if not include_trials:
+        query = query.where(f.c.trial_id == literal(REAL))
+    return on_basis(query, f, basis)
+
+
 def _budgets_by_group(
     view: SpendingQueries,
     keys: list[str],
@@ -318,15 +331,7 @@ def _budgets_by_group(
     query = (
         select(*columns, f.c.budget_id).group_by(*columns, f.c.budget_id).having(func.sum(f.c.amount) != 0)
     )
-    if date_from:
-        query = query.where(f.c.service_date >= date_from.isoformat())
-    if date_to:
-        query = query.where(f.c.service_date <= date_to.isoformat())
-    if cohort is not None:
-        query = query.where(f.c.cohort == cohort)
-    if not include_trials:
-        query = query.where(f.c.trial_id == literal(REAL))
-    query = on_basis(query, f, basis)
+    query = _facts_asked_for(query, f, date_from, date_to, cohort, include_trials, basis)
     groups: dict[tuple[Any, ...], set[str]] = {}
     for row in view.select(query):
         groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
