@@ -297,3 +297,71 @@ class SpendNotAwaitingApproval(RuleBroken):
     """Only a spend that waits for approval is approved or rejected, once."""
 
     rule = "spend-not-awaiting-approval"
+
+
+# --- the decision pathway: indicative budget, support plan, panel, reviews (issue 9) ----------
+class IndicativeBudgetRequired(RuleBroken):
+    """The budget's scheme wants the indicative budget recorded first; a plan needs one to keep within."""
+
+    rule = "indicative-budget-required"
+
+
+class IndicativeNotSchemeRas(RuleBroken):
+    """The indicative budget is worked out with the RAS (scheme and version) the budget scheme names."""
+
+    rule = "indicative-not-scheme-ras"
+
+
+class IndicativeAfterAllocation(RuleBroken):
+    """The indicative budget comes before the allocation; once decided, revise the allocation instead."""
+
+    rule = "indicative-after-allocation"
+
+
+class SupportPlanRequired(RuleBroken):
+    """The budget's scheme wants a support plan agreed before the allocation."""
+
+    rule = "support-plan-required"
+
+
+class SupportPlanAlreadyAgreed(RuleBroken):
+    """A budget has one support plan; change it by revision, which keeps every earlier version."""
+
+    rule = "support-plan-already-agreed"
+
+
+class SupportPlanNotAgreed(RuleBroken):
+    """Only an agreed support plan can be revised."""
+
+    rule = "support-plan-not-agreed"
+
+
+class PlannedAboveIndicative(RuleBroken):
+    """Before the allocation, the support plan's planned total stays within the indicative amount."""
+
+    rule = "planned-above-indicative"
+
+
+class PlannedAboveAllocation(RuleBroken):
+    """Once the allocation is decided, the support plan's planned total stays within it."""
+
+    rule = "planned-above-allocation"
+
+
+class PanelDecisionRequired(RuleBroken):
+    """An allocation above the indicative amount by more than the scheme's panel threshold needs a
+    recorded Resource Panel decision for at least that amount."""
+
+    rule = "panel-decision-required"
+
+
+class OutcomeNotRated(RuleBroken):
+    """A review rates every outcome of the current support plan."""
+
+    rule = "outcome-not-rated"
+
+
+class UnknownOutcome(RuleBroken):
+    """A review rates only outcomes of the current support plan."""
+
+    rule = "unknown-outcome"

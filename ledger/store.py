@@ -24,6 +24,7 @@ import psycopg
 from eventsourcing.persistence import Transcoder, Transcoding
 
 from ledger.aggregates.keyring import KeyEntry
+from ledger.aggregates.plan_state import PLAN_STATE_TYPES
 from ledger.aggregates.state import STATE_TYPES
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -211,5 +212,5 @@ class DataclassAsDict(Transcoding):
 
 def register_ledger_transcodings(transcoder: Transcoder) -> None:
     transcoder.register(DateAsISO())  # type: ignore[attr-defined]
-    for cls in (*STATE_TYPES, KeyEntry):
+    for cls in (*STATE_TYPES, *PLAN_STATE_TYPES, KeyEntry):
         transcoder.register(DataclassAsDict(cls))  # type: ignore[attr-defined]

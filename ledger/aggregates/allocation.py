@@ -8,7 +8,8 @@ from decimal import ROUND_DOWN, Decimal
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.base import require_text
+from ledger.aggregates.planning import PlanningCommands
 from ledger.aggregates.vocabulary import FundingStream, InstalmentStatus, Management, check_choice
 from ledger.money import ZERO, to_non_negative_money, to_positive_money, total
 from ledger.ras import Assessment
@@ -27,7 +28,7 @@ def check_amounts(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
     return checked
 
 
-class AllocationCommands(BudgetBase):
+class AllocationCommands(PlanningCommands):
     def decide_allocation(
         self,
         actor: Actor,
@@ -41,14 +42,16 @@ class AllocationCommands(BudgetBase):
             raise errors.AllocationAlreadyDecided(f"budget {self.reference} already has one")
         amounts = check_amounts(amounts)
         require_text("rationale", rationale)
-        differs = assessment is not None and total(amounts.values()) != assessment.indicative_amount
-        if differs and not (variance_reason or "").strip():
+        decided = total(amounts.values())
+        a = self.allocation_assessment(assessment)
+        if a is not None and decided != a.indicative_amount and not (variance_reason or "").strip():
             raise errors.VarianceReasonRequired(
-                f"allocation {total(amounts.values())} differs from the indicative "
-                f"{assessment.indicative_amount if assessment else ''}: give a variance_reason"
+                f"allocation {decided} differs from the indicative {a.indicative_amount}: "
+                "give a variance_reason"
             )
-        self.require_within_maximum(total(amounts.values()))
-        a = assessment
+        self.require_within_maximum(decided)
+        self.require_plan_within(decided, "allocation")
+        panel_decision_id = self.panel_decision_for(decided, a)
         self.record(
             ev.AllocationDecided(
                 **self.stamp(actor),
@@ -63,6 +66,7 @@ class AllocationCommands(BudgetBase):
                 band=a.band if a else None,
                 indicative_amount=a.indicative_amount if a else None,
                 working=list(a.working) if a else [],
+                panel_decision_id=panel_decision_id,
             )
         )
         self.schedule_scheme_instalments(actor)
@@ -77,6 +81,7 @@ class AllocationCommands(BudgetBase):
             self.dispute(dispute_id)
         new_total = total(amounts.values())
         self.require_within_maximum(new_total)
+        self.require_plan_within(new_total, "allocation")
         if new_total < self.released:
             raise errors.RevisionBelowReleased(f"{new_total} is below released {self.released}")
         if new_total < self.scheduled:

@@ -23,6 +23,7 @@ from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.chain import GENESIS, event_data, event_hash
 from ledger.aggregates.figures import UNSEALED, Figures
+from ledger.aggregates.plan_state import IndicativeBudget, PanelDecision, PreviousPackage, SupportPlan
 from ledger.aggregates.state import (
     Allocation,
     Dispute,
@@ -72,8 +73,9 @@ class Stamp(TypedDict):
 class BudgetBase(Aggregate):
     """State is only ever changed by events; read it, never assign it from outside."""
 
-    #: v2 pins a budget scheme and holds the scheme rules' state (bank account, spends awaiting approval)
-    class_version = 2
+    #: v2 pins a budget scheme and holds the scheme rules' state (bank account, spends awaiting approval);
+    #: v3 holds the decision pathway (indicative budget, support plans, panel decisions, previous package)
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
@@ -81,6 +83,14 @@ class BudgetBase(Aggregate):
         state.setdefault("scheme_document", None)
         state.setdefault("bank_account_confirmed_on", None)
         state.setdefault("awaiting_approval", {})
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        """A snapshot taken before the decision pathway: nothing of it recorded yet."""
+        state.setdefault("indicative", None)
+        state.setdefault("plans", [])
+        state.setdefault("panel_decisions", {})
+        state.setdefault("previous_package", None)
 
     def __init__(self) -> None:
         self.reference = ""
@@ -107,6 +117,11 @@ class BudgetBase(Aggregate):
         self.scheme_document: dict[str, Any] | None = None
         self.bank_account_confirmed_on: date | None = None
         self.awaiting_approval: dict[str, Spend] = {}
+        # --- the decision pathway (ledger.aggregates.planning) ---
+        self.indicative: IndicativeBudget | None = None
+        self.plans: list[SupportPlan] = []
+        self.panel_decisions: dict[str, PanelDecision] = {}
+        self.previous_package: PreviousPackage | None = None
 
     @property
     def scheme(self) -> BudgetScheme:

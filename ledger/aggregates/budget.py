@@ -1,7 +1,8 @@
 """The Budget aggregate: one family's individual budget for one child and one period.
 
 Assembled from the command groups so each stays small: allocation and
-instalments, spending and trials, casework. State and guards live in
+instalments (on top of the decision pathway, `ledger.aggregates.planning`),
+spending and trials, casework. State and guards live in
 `ledger.aggregates.base`; events and how they apply in `ledger.aggregates.events`.
 """
 

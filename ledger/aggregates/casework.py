@@ -10,6 +10,8 @@ from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import BudgetBase, require_text
+from ledger.aggregates.plan_state import OutcomeRatingIn
+from ledger.aggregates.review import check_ratings
 from ledger.aggregates.state import ReturnDue, ReturnLine
 from ledger.aggregates.vocabulary import (
     BudgetStatus,
@@ -146,14 +148,28 @@ class CaseworkCommands(BudgetBase):
         )
 
     # --- reviews and status ---------------------------------------------------
-    def review(self, actor: Actor, reviewed_on: date, summary: str, next_review_due: date) -> None:
+    def review(
+        self,
+        actor: Actor,
+        reviewed_on: date,
+        summary: str,
+        next_review_due: date,
+        outcomes: list[OutcomeRatingIn] | None = None,
+    ) -> None:
+        """A review; with a support plan it rates every outcome of the current plan."""
         self.require_not_closed()
         require_text("summary", summary)
         if next_review_due <= reviewed_on:
             raise errors.InvalidPeriod("next_review_due must be after reviewed_on")
+        plan = self.plans[-1] if self.plans else None
+        rated = check_ratings(outcomes or [], plan.outcome_ids if plan else [])
         self.record(
             ev.BudgetReviewed(
-                **self.stamp(actor), reviewed_on=reviewed_on, summary=summary, next_review_due=next_review_due
+                **self.stamp(actor),
+                reviewed_on=reviewed_on,
+                summary=summary,
+                next_review_due=next_review_due,
+                outcomes=rated,
             )
         )
 

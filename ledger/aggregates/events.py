@@ -103,6 +103,14 @@ class AllocationDecided(BudgetEvent):
     band: str | None
     indicative_amount: Decimal | None
     working: list[str]
+    #: the Resource Panel decision the allocation relied on (v2; None when none was needed)
+    panel_decision_id: str | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["panel_decision_id"] = None
 
     def apply_to(self, budget: Budget) -> None:
         budget.allocation = Allocation(
@@ -117,6 +125,7 @@ class AllocationDecided(BudgetEvent):
             band=self.band,
             indicative_amount=self.indicative_amount,
             working=list(self.working),
+            panel_decision_id=self.panel_decision_id,
         )
         budget.status = BudgetStatus.ACTIVE
 
@@ -341,9 +350,19 @@ class BudgetReviewed(BudgetEvent):
     reviewed_on: date
     summary: str
     next_review_due: date
+    #: each outcome of the support plan rated [{outcome_id, rating, note}] (v2; none before)
+    outcomes: list[dict[str, Any]]
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["outcomes"] = []
 
     def apply_to(self, budget: Budget) -> None:
-        budget.reviews.append(Review(self.reviewed_on, self.summary, self.next_review_due))
+        budget.reviews.append(
+            Review(self.reviewed_on, self.summary, self.next_review_due, [dict(o) for o in self.outcomes])
+        )
 
 
 @dataclass(frozen=True)

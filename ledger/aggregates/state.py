@@ -29,6 +29,8 @@ class Allocation:
     indicative_amount: Decimal | None = None
     working: list[str] = field(default_factory=list)
     revisions: int = 0
+    #: the Resource Panel decision the allocation relied on, if it needed one
+    panel_decision_id: str | None = None
 
 
 @dataclass
@@ -124,6 +126,8 @@ class Review:
     reviewed_on: date
     summary: str
     next_review_due: date
+    #: the support plan's outcomes as rated [{outcome_id, rating, note}] (none before issue 9)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: every value type the transcoder meets in events and snapshots (`ledger.store` registers them)

@@ -81,6 +81,18 @@ class SpendingRules(_Frozen):
     category_caps: list[CategoryCap] = Field(default_factory=list)
 
 
+class Pathway(_Frozen):
+    """The council report's care pathway: which steps must be on the record before the allocation.
+
+    Absent (the default and Wiltshire schemes), an allocation may be decided straight away.
+    """
+
+    #: an indicative budget (`IndicativeBudgetSet`) is recorded before the allocation
+    indicative_required: bool = False
+    #: a support plan is agreed before the allocation
+    support_plan_required: bool = False
+
+
 class RasChoice(_Frozen):
     scheme: str
     version: int = Field(ge=1)
@@ -106,6 +118,9 @@ class BudgetScheme(_Frozen):
     spending: SpendingRules = SpendingRules()
     #: categories whose provider needs an approval (kind of approval), checked once the register exists
     approvals_required: dict[Category, str] = Field(default_factory=dict)
+    #: the steps the allocation waits on (None: none); left out of the document when absent, so the
+    #: schemes published before it keep their documents and fingerprints
+    pathway: Pathway | None = None
 
     @property
     def key(self) -> str:
@@ -113,7 +128,9 @@ class BudgetScheme(_Frozen):
 
     def document(self) -> dict[str, Any]:
         """The canonical JSON document (what is stored, pinned and fingerprinted)."""
-        plain: dict[str, Any] = json.loads(self.model_dump_json())
+        plain: dict[str, Any] = json.loads(
+            self.model_dump_json(exclude={"pathway"} if self.pathway is None else None)
+        )
         return plain
 
     @property

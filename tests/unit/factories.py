@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from ledger.aggregates.budget import Budget
+from ledger.aggregates.plan_state import OutcomeRatingIn, PlannedLine
 from ledger.aggregates.state import ReturnLine
 from ledger.ras import assess, get_scheme
 from ledger.schemes import parse
@@ -117,6 +118,16 @@ def a_budget_with_every_kind_of_state() -> Budget:
     """
     budget = new_budget(scheme=EVERY_EVENT_SCHEME)
     assessment = assess(get_scheme("short-breaks-points", 1), TARGETED_ANSWERS)
+    budget.set_indicative(CASEWORKER, assessment, completed_with_family=True)
+    budget.record_previous_package(CASEWORKER, money("700.00"), "existing_user", "respite nights")
+    budget.agree_support_plan(
+        CASEWORKER,
+        [("O1", "a break for the carer each month"), ("O2", "swimming with friends")],
+        [PlannedLine("personal_assistant", money("600.00"), "social_care", money("40"), "hours")],
+        date(2026, 4, 10),
+        date(2026, 10, 10),
+    )
+    budget.record_panel_decision(CASEWORKER, date(2026, 4, 12), "RP-1", "head of service", money("1200.00"), "")
     budget.decide_allocation(
         CASEWORKER,
         {"social_care": money("900.00"), "health": money("100.00")},
@@ -149,7 +160,21 @@ def a_budget_with_every_kind_of_state() -> Budget:
     ended = budget.start_trial(CASEWORKER, "activities", money("100.00"), money("0.00"))
     budget.record_trial_spend(BROKER, ended, "t-2", a_spend("30.00", category="community_activity"))
     budget.conclude_trial(CASEWORKER, ended, "abandoned", "family preferred PA")
-    budget.review(CASEWORKER, date(2026, 10, 15), "outcomes on track", date(2027, 4, 15))
+    budget.agree_support_plan(
+        CASEWORKER,
+        [("O1", "a break for the carer each month")],
+        [PlannedLine("community_activity", money("300.00"))],
+        date(2026, 9, 1),
+        date(2026, 10, 15),
+        reason="swimming stopped",
+    )
+    budget.review(
+        CASEWORKER,
+        date(2026, 10, 15),
+        "outcomes on track",
+        date(2027, 4, 15),
+        [OutcomeRatingIn("O1", "partly_met", "two breaks missed")],
+    )
     budget.confirm_bank_account(CASEWORKER, date(2026, 10, 16))
     budget.record_spend(BROKER, "s-held", a_spend("160.00", category="equipment"))
     budget.approve_spend(CASEWORKER, "s-held")

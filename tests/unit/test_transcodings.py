@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.aggregates import events as ev
+from ledger.aggregates import plan_events as pe
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.chain import recompute
 from ledger.aggregates.figures import Figures
@@ -57,7 +58,7 @@ def every_event_class() -> set[type]:
     while pending:
         cls = pending.pop()
         for sub in cls.__subclasses__():
-            if sub.__module__ == ev.__name__:
+            if sub.__module__ in (ev.__name__, pe.__name__):
                 found.add(sub)
                 pending.append(sub)
     return found
