@@ -127,7 +127,9 @@ def a_budget_with_every_kind_of_state() -> Budget:
         date(2026, 4, 10),
         date(2026, 10, 10),
     )
-    budget.record_panel_decision(CASEWORKER, date(2026, 4, 12), "RP-1", "head of service", money("1200.00"), "")
+    budget.record_panel_decision(
+        CASEWORKER, date(2026, 4, 12), "RP-1", "head of service", money("1200.00"), ""
+    )
     budget.decide_allocation(
         CASEWORKER,
         {"social_care": money("900.00"), "health": money("100.00")},
