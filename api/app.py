@@ -34,6 +34,8 @@ from api.routers import (
     ledger_proof,
     listing,
     monitoring,
+    plan_analytics,
+    planning,
     ras,
     reviews_status,
     schemes,
@@ -59,9 +61,11 @@ ROUTERS: list[APIRouter] = [
     trials.router,
     disputes.router,
     reviews_status.router,
+    planning.router,  # the decision pathway (issue 9)
     audit.router,
     ras.router,
     analytics.router,
+    plan_analytics.router,  # the decision pathway (issue 9)
     envelopes.router,
     schemes.router,
     access_log_router.router,  # security (issue 14)

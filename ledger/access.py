@@ -65,6 +65,10 @@ class Action(StrEnum):
     CHECKPOINTS = "checkpoints"
     STATEMENT = "statement"
     DISPUTE_PACK = "dispute_pack"
+    # --- the decision pathway (issue 9) ---
+    PLAN = "plan"
+    PLAN_VS_ACTUAL = "plan_vs_actual"
+    ANALYTICS_PLANS = "analytics_plans"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -91,7 +95,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.HISTORY: {CW, AUDITOR, FAMILY},
         Action.STATE_AS_OF: {CW, AUDITOR},
         Action.VERIFY: {AUDITOR},
-        Action.RAS: {CW, AUDITOR},
+        Action.RAS: {CW, AUDITOR, FAMILY},  # a family reads the published RAS it was assessed with
         Action.ASSESS: {CW},
         Action.ANALYTICS_SPENDING: {COMMISSIONER, AUDITOR},
         Action.ANALYTICS_PORTFOLIO: {COMMISSIONER, AUDITOR},
@@ -115,6 +119,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.CHECKPOINTS: {AUDITOR, ADMIN},
         Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
         Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
+        # --- the decision pathway: brokers read the plans of their own budgets to help families use them
+        Action.PLAN: {CW},
+        Action.PLAN_VS_ACTUAL: {CW, AUDITOR, BROKER, FAMILY},
+        Action.ANALYTICS_PLANS: {COMMISSIONER, AUDITOR},
     }.items()
 }
 
@@ -161,6 +169,9 @@ DOING: dict[Action, str] = {
     Action.CHECKPOINTS: "make or list the ledger's checkpoints",
     Action.STATEMENT: "read a budget's statement",
     Action.DISPUTE_PACK: "read a budget's dispute pack",
+    Action.PLAN: "record indicative budgets, support plans, panel decisions or previous packages",
+    Action.PLAN_VS_ACTUAL: "read a budget's plan versus actual",
+    Action.ANALYTICS_PLANS: "read plan analytics",
 }
 
 

@@ -13,10 +13,12 @@ from uuid import UUID
 
 from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.plan_state import OutcomeRatingIn, PlannedLine
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.state import ReturnLine, Spend
 from ledger.application import Ledger, Outcome
 from ledger.idempotency import Once
+from ledger.plan_vs_actual import PlanVsActual, plan_vs_actual
 from ledger.ras import assess, get_scheme
 from ledger.schemes import BudgetScheme
 from ledger.schemes.published import find_scheme, publish_scheme, published_schemes
@@ -249,14 +251,93 @@ class LedgerService(Ledger):
         summary: str,
         next_review_due: date,
         once: Once | None = None,
+        outcomes: list[OutcomeRatingIn] | None = None,
     ) -> Outcome[None]:
         return self.change(
             actor,
             "review",
             budget_id,
-            lambda b: b.review(actor, reviewed_on, summary, next_review_due),
+            lambda b: b.review(actor, reviewed_on, summary, next_review_due, outcomes),
             once=once,
         )
+
+    # --- the decision pathway (issue 9) ---------------------------------------------------------
+    def set_indicative(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        ras: tuple[str, dict[str, str], int | None],
+        completed_with_family: bool,
+        once: Once | None = None,
+    ) -> Outcome[None]:
+        """`ras` is (scheme id, answers, version or None for the latest), as for an allocation."""
+        assessment = assess(get_scheme(ras[0], ras[2]), ras[1])
+        return self.change(
+            actor,
+            Action.PLAN,
+            budget_id,
+            lambda b: b.set_indicative(actor, assessment, completed_with_family),
+            once=once,
+        )
+
+    def agree_support_plan(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        outcomes: list[tuple[str, str]],
+        planned: list[PlannedLine],
+        agreed_on: date,
+        next_review_due: date,
+        reason: str | None = None,
+        once: Once | None = None,
+    ) -> Outcome[int]:
+        """Agree the support plan, or (with `reason`) revise it."""
+        return self.change(
+            actor,
+            Action.PLAN,
+            budget_id,
+            lambda b: b.agree_support_plan(actor, outcomes, planned, agreed_on, next_review_due, reason),
+            once=once,
+        )
+
+    def record_panel_decision(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        panel_date: date,
+        reference: str,
+        chair_role: str,
+        amount: Decimal,
+        notes: str,
+        once: Once | None = None,
+    ) -> Outcome[str]:
+        return self.change(
+            actor,
+            Action.PLAN,
+            budget_id,
+            lambda b: b.record_panel_decision(actor, panel_date, reference, chair_role, amount, notes),
+            once=once,
+        )
+
+    def record_previous_package(
+        self,
+        actor: Actor,
+        budget_id: UUID,
+        cost: Decimal,
+        entry_route: str,
+        notes: str = "",
+        once: Once | None = None,
+    ) -> Outcome[None]:
+        return self.change(
+            actor,
+            Action.PLAN,
+            budget_id,
+            lambda b: b.record_previous_package(actor, cost, entry_route, notes),
+            once=once,
+        )
+
+    def plan_vs_actual(self, actor: Actor, budget_id: UUID) -> PlanVsActual:
+        return plan_vs_actual(self.read(actor, budget_id, Action.PLAN_VS_ACTUAL))
 
     def suspend_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None

@@ -126,11 +126,12 @@ def monitoring_analytics(
     """Returns awaiting a decision, gated instalments waiting on a return, overdue ones, discrepancies."""
     day = today or date.today()
     result = read_side.view("monitoring").monitoring(day)
+    result["reviews_overdue"] = read_side.view("plans").reviews_overdue(day)  # the plans read model (issue 9)
     mark_freshness(response, read_side, service, "monitoring")
     if wants_csv(request):
         rows = [
             {"list": kind, **row}
-            for kind in ("waiting", "gated_waiting", "overdue", "discrepancies")
+            for kind in ("waiting", "gated_waiting", "overdue", "discrepancies", "reviews_overdue")
             for row in result[kind]
         ]
         return csv_answer(rows_csv(rows), response)

@@ -14,6 +14,7 @@ from api.writes import WriteDep
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.plan_state import OutcomeRatingIn
 
 router = v1_router(
     prefix="/budgets/{budget_id}",
@@ -24,15 +25,24 @@ Reviewer = Annotated[Actor, allowed(Action.REVIEW)]
 Caseworker = Annotated[Actor, allowed(Action.STATUS)]
 
 
-@router.post("/reviews", responses=conflicts(errors.BudgetClosed))
+@router.post(
+    "/reviews", responses=conflicts(errors.BudgetClosed, errors.OutcomeNotRated, errors.UnknownOutcome)
+)
 def record_review(
     budget_id: BudgetId, body: ReviewIn, actor: Reviewer, service: ServiceDep, write: WriteDep
 ) -> DoneAnswer:
-    """Record a review against the support plan and when the next is due (caseworker)."""
+    """Record a review rating every outcome of the support plan, and when the next is due (caseworker)."""
+    ratings = [OutcomeRatingIn(o.outcome_id, o.rating, o.note) for o in body.outcomes]
     return write.run(
         answers.done,
         lambda once: service.review(
-            actor, budget_id, body.reviewed_on, body.summary, body.next_review_due, once=once
+            actor,
+            budget_id,
+            body.reviewed_on,
+            body.summary,
+            body.next_review_due,
+            once=once,
+            outcomes=ratings,
         ),
     )
 

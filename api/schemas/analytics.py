@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from api.schemas.plan_analytics import ReviewOverdue
 from api.schemas.types import Money, Reason, Stream
 
 
@@ -154,6 +155,9 @@ class MonitoringOut(BaseModel):
     returns_overdue: list[ReturnOverdue] = Field(
         default_factory=list,
         description="returns due by the budget scheme's schedule and not in, every budget",
+    )
+    reviews_overdue: list[ReviewOverdue] = Field(
+        default_factory=list, description="reviews of the support plan past their due date (issue 9)"
     )
 
 

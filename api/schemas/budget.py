@@ -9,6 +9,13 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.paging import NEWEST, newest_first
+from api.schemas.planning import (
+    IndicativeOut,
+    OutcomeRatingOut,
+    PanelDecisionOut,
+    PreviousPackageOut,
+    SupportPlanOut,
+)
 from api.schemas.schemes import PinnedSchemeOut
 from api.schemas.types import Day, Management, MoneyOut, Name, Ref, Status
 
@@ -67,6 +74,7 @@ class AllocationOut(BaseModel):
     indicative_amount: MoneyOut | None
     working: list[str]
     revisions: int
+    panel_decision_id: str | None = Field(default=None, description="the Resource Panel decision relied on")
 
 
 class InstalmentOut(BaseModel):
@@ -128,6 +136,7 @@ class ReviewOut(BaseModel):
     reviewed_on: date
     summary: str
     next_review_due: date
+    outcomes: list[OutcomeRatingOut] = Field(default_factory=list, description="the plan's outcomes as rated")
 
 
 class SpendPage(BaseModel):
@@ -164,6 +173,14 @@ class BudgetOut(BaseModel):
     scheme: PinnedSchemeOut = Field(description="the budget scheme pinned when the budget opened")
     bank_account_confirmed_on: date | None = Field(description="no account details are stored")
     awaiting_approval: list[SpendOut] = Field(description="spends held for a caseworker's approval")
+    # --- the decision pathway (issue 9) ---
+    indicative: IndicativeOut | None = Field(
+        default=None, description="the RAS result shared with the family"
+    )
+    support_plan: SupportPlanOut | None = Field(default=None, description="the plan's current version")
+    support_plan_versions: int = Field(default=0, description="every version stays in the history")
+    panel_decisions: list[PanelDecisionOut] = Field(default_factory=list)
+    previous_package: PreviousPackageOut | None = None
     spends_next_cursor: str | None = Field(
         default=None,
         description=f"`spends` holds the newest {NEWEST} spends, newest first; pass this as `cursor`"
@@ -200,6 +217,17 @@ class BudgetOut(BaseModel):
             scheme=PinnedSchemeOut.of(budget.scheme),
             bank_account_confirmed_on=budget.bank_account_confirmed_on,
             awaiting_approval=[SpendOut.model_validate(vars(s)) for s in budget.awaiting_approval.values()],
+            indicative=IndicativeOut.model_validate(vars(budget.indicative)) if budget.indicative else None,
+            support_plan=SupportPlanOut.of(budget.support_plan) if budget.support_plan else None,
+            support_plan_versions=len(budget.plans),
+            panel_decisions=[
+                PanelDecisionOut.model_validate(vars(d)) for d in budget.panel_decisions.values()
+            ],
+            previous_package=(
+                PreviousPackageOut.model_validate(vars(budget.previous_package))
+                if budget.previous_package
+                else None
+            ),
         )
 
 

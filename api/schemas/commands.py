@@ -23,6 +23,7 @@ from api.schemas.types import (
     TrialOutcome,
     Unit,
 )
+from ledger.aggregates.plan_state import OutcomeRating
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Amounts = Annotated[dict[Stream, Money], Field(min_length=1, description="amount per funding stream")]
@@ -198,11 +199,31 @@ class ResolutionIn(BaseModel):
     resolution: Reason
 
 
+class OutcomeRatingBody(BaseModel):
+    model_config = _strict({"outcome_id": "O1", "rating": "met", "note": "weekly breaks kept"})
+
+    outcome_id: Ref
+    rating: OutcomeRating
+    note: Notes = ""
+
+
 class ReviewIn(BaseModel):
     model_config = _strict(
-        {"reviewed_on": "2026-10-01", "summary": "outcomes met", "next_review_due": "2027-04-01"}
+        {"reviewed_on": "2026-10-01", "summary": "outcomes met", "next_review_due": "2027-04-01"},
+        {
+            "reviewed_on": "2026-10-01",
+            "summary": "breaks kept, club not found yet",
+            "next_review_due": "2027-04-01",
+            "outcomes": [
+                {"outcome_id": "O1", "rating": "met", "note": "weekly breaks kept"},
+                {"outcome_id": "O2", "rating": "not_met", "note": "no club place yet"},
+            ],
+        },
     )
 
     reviewed_on: Day
     summary: Reason
     next_review_due: Day = Field(description="after reviewed_on")
+    outcomes: list[OutcomeRatingBody] = Field(
+        default_factory=list, max_length=50, description="every outcome of the current support plan, rated"
+    )

@@ -11,6 +11,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.projections.balances import BalancesProjection, PostgresBalancesView, SQLiteBalancesView
 from ledger.projections.monitoring import MonitoringProjection, PostgresMonitoringView, SQLiteMonitoringView
+from ledger.projections.plans import PlansProjection, PostgresPlansView, SQLitePlansView
 from ledger.projections.polling import PollingSQLiteApplicationRecorder
 from ledger.projections.portfolio import PortfolioProjection, PostgresPortfolioView, SQLitePortfolioView
 from ledger.projections.spending import PostgresSpendingView, SpendingProjection, SQLiteSpendingView
@@ -47,6 +48,7 @@ READ_MODELS: dict[str, ReadModel] = {
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
         ReadModel("surplus", SurplusProjection, SQLiteSurplusView, PostgresSurplusView),
+        ReadModel("plans", PlansProjection, SQLitePlansView, PostgresPlansView),
     )
 }
 

@@ -53,8 +53,9 @@ REASON = {"reason": "agreed with the family"}
 ROUTES: list[Route] = [
     Route("POST", "/v1/budgets", _allowed(CW), lambda p: open_body(), created=True),
     Route("GET", B, _allowed(CW, AUDITOR, BROKER, FAMILY)),
-    Route("GET", "/v1/ras/schemes", _allowed(CW, AUDITOR)),
-    Route("GET", "/v1/ras/schemes/short-breaks-points", _allowed(CW, AUDITOR)),
+    # a family reads the published RAS it was assessed with (issue 9)
+    Route("GET", "/v1/ras/schemes", _allowed(CW, AUDITOR, FAMILY, "family_other")),
+    Route("GET", "/v1/ras/schemes/short-breaks-points", _allowed(CW, AUDITOR, FAMILY, "family_other")),
     Route(
         "POST",
         "/v1/ras/assessments",
@@ -188,5 +189,55 @@ ROUTES: list[Route] = [
     # paged lists of one budget (issue 12: answers that do not grow)
     Route("GET", B + "/spends", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", B + "/monitoring-returns", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    # --- the decision pathway (issue 9); the prepared budget is allocated on the default scheme
+    Route(
+        "POST",
+        B + "/indicative-budget",
+        _allowed(CW),
+        lambda p: {
+            "ras": {"scheme": "short-breaks-points", "answers": POINTS_ANSWERS},
+            "completed_with_family": True,
+        },
+    ),
+    Route("POST", B + "/support-plan", _allowed(CW), lambda p: plan_body(), created=True),
+    Route(
+        "POST",
+        B + "/support-plan/revisions",
+        _allowed(CW),
+        lambda p: {**plan_body(), "reason": "more PA hours"},
+        created=True,
+    ),
+    Route(
+        "POST",
+        B + "/panel-decisions",
+        _allowed(CW),
+        lambda p: {
+            "panel_date": "2026-04-25",
+            "reference": "RP-1",
+            "chair_role": "head of service",
+            "amount": "1200.00",
+            "notes": "agreed",
+        },
+        created=True,
+    ),
+    Route(
+        "POST",
+        B + "/previous-package",
+        _allowed(CW),
+        lambda p: {"cost": "4200.00", "entry_route": "existing_user", "notes": "respite nights"},
+    ),
+    Route("GET", B + "/plan-vs-actual", _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route("GET", "/v1/analytics/plans", _allowed(COMMISSIONER, AUDITOR)),
 ]
+
+
+def plan_body() -> dict[str, Any]:
+    return {
+        "outcomes": [{"id": "O1", "text": "a regular break for the carer"}],
+        "planned": [{"category": "personal_assistant", "stream": "social_care", "amount": "480.00"}],
+        "agreed_on": "2026-04-20",
+        "next_review_due": "2026-10-20",
+    }
+
+
 BY_NAME = {route.name: route for route in ROUTES}

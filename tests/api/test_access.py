@@ -61,6 +61,9 @@ REFUSED_BY_STATE = {
     # budget schemes: the prepared budget's spend was never held for approval
     "POST /v1/budgets/{id}/spends/{spend_id}/approval": "spend-not-awaiting-approval",
     "POST /v1/budgets/{id}/spends/{spend_id}/rejection": "spend-not-awaiting-approval",
+    # the decision pathway: the prepared budget is allocated and has no plan
+    "POST /v1/budgets/{id}/indicative-budget": "indicative-after-allocation",
+    "POST /v1/budgets/{id}/support-plan/revisions": "support-plan-not-agreed",
 }
 
 
