@@ -34,6 +34,7 @@ from api.routers import (
     ledger_proof,
     listing,
     monitoring,
+    providers,
     ras,
     reviews_status,
     schemes,
@@ -69,6 +70,7 @@ ROUTERS: list[APIRouter] = [
     ledger_proof.router,
     statement.router,
     dispute_pack.router,
+    providers.router,  # issue 10
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

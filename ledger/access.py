@@ -65,6 +65,10 @@ class Action(StrEnum):
     CHECKPOINTS = "checkpoints"
     STATEMENT = "statement"
     DISPUTE_PACK = "dispute_pack"
+    # --- providers (issue 10) ---
+    PROVIDERS_WRITE = "providers_write"
+    PROVIDERS_READ = "providers_read"
+    ANALYTICS_PROVIDERS = "analytics_providers"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -115,6 +119,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.CHECKPOINTS: {AUDITOR, ADMIN},
         Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
         Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
+        # --- providers: brokers read the register to match families with approved providers ---
+        Action.PROVIDERS_WRITE: {CW, ADMIN},
+        Action.PROVIDERS_READ: {CW, BROKER, AUDITOR},
+        Action.ANALYTICS_PROVIDERS: {COMMISSIONER, AUDITOR},
     }.items()
 }
 
@@ -161,6 +169,10 @@ DOING: dict[Action, str] = {
     Action.CHECKPOINTS: "make or list the ledger's checkpoints",
     Action.STATEMENT: "read a budget's statement",
     Action.DISPUTE_PACK: "read a budget's dispute pack",
+    # --- providers ---
+    Action.PROVIDERS_WRITE: "register providers or record their approvals",
+    Action.PROVIDERS_READ: "read the provider register",
+    Action.ANALYTICS_PROVIDERS: "read unit costs by provider",
 }
 
 

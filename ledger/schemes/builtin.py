@@ -17,6 +17,7 @@ FILES = (
     "local-individual-budget.v1.json",
     "wiltshire-short-breaks.v1.json",
     "short-breaks-individual-budget.v1.json",
+    "short-breaks-individual-budget.v2.json",
 )
 
 
