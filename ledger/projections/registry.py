@@ -13,6 +13,7 @@ from ledger.projections.balances import BalancesProjection, PostgresBalancesView
 from ledger.projections.monitoring import MonitoringProjection, PostgresMonitoringView, SQLiteMonitoringView
 from ledger.projections.polling import PollingSQLiteApplicationRecorder
 from ledger.projections.portfolio import PortfolioProjection, PostgresPortfolioView, SQLitePortfolioView
+from ledger.projections.providers import PostgresProvidersView, ProvidersProjection, SQLiteProvidersView
 from ledger.projections.spending import PostgresSpendingView, SpendingProjection, SQLiteSpendingView
 from ledger.projections.surplus import PostgresSurplusView, SQLiteSurplusView, SurplusProjection
 from ledger.projections.view import ReadView
@@ -47,6 +48,7 @@ READ_MODELS: dict[str, ReadModel] = {
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
         ReadModel("surplus", SurplusProjection, SQLiteSurplusView, PostgresSurplusView),
+        ReadModel("providers", ProvidersProjection, SQLiteProvidersView, PostgresProvidersView),
     )
 }
 

@@ -155,6 +155,7 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/analytics/spending?group_by=month,category", _allowed(COMMISSIONER, AUDITOR)),
     Route("GET", "/v1/analytics/portfolio", _allowed(COMMISSIONER, AUDITOR)),
     Route("GET", "/v1/analytics/monitoring", _allowed(COMMISSIONER, CW)),
+    Route("GET", "/v1/analytics/providers", _allowed(COMMISSIONER, AUDITOR)),  # issue 10
     # --- surplus (issue 8) ---
     Route("GET", "/v1/analytics/surplus", _allowed(COMMISSIONER, CW, AUDITOR)),
     Route("GET", "/v1/envelopes", _allowed(COMMISSIONER, ADMIN, AUDITOR)),
