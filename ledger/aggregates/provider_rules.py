@@ -39,6 +39,11 @@ class NightsCount:
     counted: Decimal
     month: str | None  # "2026-05" for a monthly threshold, None for the period
 
+    @property
+    def approaching(self) -> bool:
+        """Within the scheme's warning distance of the threshold (or past it): monitoring warns."""
+        return self.counted >= self.threshold.nights - self.threshold.warn_within
+
 
 def overnight_nights(category: str, unit: str | None, units: Decimal | None) -> Decimal:
     if category in OVERNIGHT and unit == Unit.NIGHTS and units is not None:

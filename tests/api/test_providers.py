@@ -222,3 +222,18 @@ def test_approvals_expiring_within_a_window_are_listed(api: Api) -> None:
     listed = api.get("/v1/providers/approvals/expiring", "broker_own", params={"within_days": 30}).json()
     mine = [a["approval"]["valid_to"] for a in listed["approvals"] if a["provider_id"] == pid]
     assert mine == [str(soon)]
+
+
+def test_a_budgets_monitoring_warns_as_a_child_nears_a_nights_threshold(api: Api) -> None:
+    budget_id = short_breaks_budget(api)
+    carer = register(api, "foster_carer")["provider_id"]
+    approve(api, carer, "approved_foster_carer", valid_to="2027-03-31")
+    monitoring = f"/v1/budgets/{budget_id}/monitoring"
+    quiet = api.get(monitoring, params={"today": "2026-05-31"}).json()["overnight_nights"]
+    assert [n["approaching"] for n in quiet] == [False, False]
+    assert spend(api, budget_id, **dict(foster_night(carer, "2026-05-01"), units="14")).status_code == 201
+    counts = {
+        n["per"]: n for n in api.get(monitoring, params={"today": "2026-05-31"}).json()["overnight_nights"]
+    }
+    assert counts["month"]["approaching"] and counts["month"]["counted"] == "14.00"  # 17 - 3 = 14
+    assert not counts["period"]["approaching"]  # 14 of 75, warned from 65
