@@ -36,6 +36,7 @@ from api.routers import (
     monitoring,
     plan_analytics,
     planning,
+    providers,
     ras,
     reviews_status,
     schemes,
@@ -73,6 +74,7 @@ ROUTERS: list[APIRouter] = [
     ledger_proof.router,
     statement.router,
     dispute_pack.router,
+    providers.router,  # issue 10
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.

@@ -62,7 +62,7 @@ class Write:
         assert isinstance(route, APIRoute)
         params = self.request.path_params
         return Once(
-            scope=str(params.get("budget_id", route.path_format)),
+            scope=str(params.get("budget_id") or params.get("provider_id") or route.path_format),
             key_id=self.actor_id,
             route=f"{self.request.method} {route.path_format}",
             key=self.key,

@@ -69,6 +69,10 @@ class Action(StrEnum):
     PLAN = "plan"
     PLAN_VS_ACTUAL = "plan_vs_actual"
     ANALYTICS_PLANS = "analytics_plans"
+    # --- providers (issue 10) ---
+    PROVIDERS_WRITE = "providers_write"
+    PROVIDERS_READ = "providers_read"
+    ANALYTICS_PROVIDERS = "analytics_providers"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -123,6 +127,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.PLAN: {CW},
         Action.PLAN_VS_ACTUAL: {CW, AUDITOR, BROKER, FAMILY},
         Action.ANALYTICS_PLANS: {COMMISSIONER, AUDITOR},
+        # --- providers: brokers read the register to match families with approved providers ---
+        Action.PROVIDERS_WRITE: {CW, ADMIN},
+        Action.PROVIDERS_READ: {CW, BROKER, AUDITOR},
+        Action.ANALYTICS_PROVIDERS: {COMMISSIONER, AUDITOR},
     }.items()
 }
 
@@ -172,6 +180,10 @@ DOING: dict[Action, str] = {
     Action.PLAN: "record indicative budgets, support plans, panel decisions or previous packages",
     Action.PLAN_VS_ACTUAL: "read a budget's plan versus actual",
     Action.ANALYTICS_PLANS: "read plan analytics",
+    # --- providers ---
+    Action.PROVIDERS_WRITE: "register providers or record their approvals",
+    Action.PROVIDERS_READ: "read the provider register",
+    Action.ANALYTICS_PROVIDERS: "read unit costs by provider",
 }
 
 

@@ -365,3 +365,56 @@ class UnknownOutcome(RuleBroken):
     """A review rates only outcomes of the current support plan."""
 
     rule = "unknown-outcome"
+
+
+# --- providers and their approvals (ledger.aggregates.provider) --------------------------
+class ProviderNotFound(NotFound):
+    """No provider in the register has that id."""
+
+
+class InvalidProviderReference(InvalidInput):
+    """A provider is registered by a reference (capitals, digits and hyphens, with a digit), never a name."""
+
+    rule = "invalid-provider-reference"
+
+
+class InvalidApproval(InvalidInput):
+    """An approval runs from valid_from to valid_to; a medical task training names its task."""
+
+    rule = "invalid-approval"
+
+
+class ProviderReferenceTaken(RuleBroken):
+    """A provider reference is registered once."""
+
+    rule = "provider-reference-taken"
+
+
+class ApprovalAlreadyRevoked(RuleBroken):
+    """An approval is revoked at most once."""
+
+    rule = "approval-already-revoked"
+
+
+class ProviderNotRegistered(RuleBroken):
+    """Where the scheme requires it, a spend names a provider from the register (`provider_id`)."""
+
+    rule = "provider-not-registered"
+
+
+class ProviderNotApproved(RuleBroken):
+    """A spend's provider holds, on the service date, every approval the scheme requires for it."""
+
+    rule = "provider-not-approved"
+
+
+class InHouseProviderExcluded(RuleBroken):
+    """The scheme excludes the council's in-house providers from this category."""
+
+    rule = "in-house-provider-excluded"
+
+
+class NightsThresholdOverrideRequired(RuleBroken):
+    """A spend taking a child's nights past a scheme threshold needs an override and a reason."""
+
+    rule = "nights-threshold-override-required"

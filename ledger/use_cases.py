@@ -6,11 +6,13 @@ it runs; `Ledger.change` does the loading, saving and retrying.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from ledger import errors
 from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.plan_state import OutcomeRatingIn, PlannedLine
@@ -19,6 +21,7 @@ from ledger.aggregates.state import ReturnLine, Spend
 from ledger.application import Ledger, Outcome
 from ledger.idempotency import Once
 from ledger.plan_vs_actual import PlanVsActual, plan_vs_actual
+from ledger.providers import standing_of
 from ledger.ras import assess, get_scheme
 from ledger.schemes import BudgetScheme
 from ledger.schemes.published import find_scheme, publish_scheme, published_schemes
@@ -104,8 +107,15 @@ class LedgerService(Ledger):
         once: Once | None = None,
     ) -> Outcome[Spend]:
         spend_id = self.spend_id(budget_id, idempotency_key)
+        standing = standing_of(self, request.provider_id)
+        if standing is not None and not request.provider:
+            request = replace(request, provider=standing.reference)
         return self.change(
-            actor, "record_spend", budget_id, lambda b: b.record_spend(actor, spend_id, request), once=once
+            actor,
+            "record_spend",
+            budget_id,
+            lambda b: b.record_spend(actor, spend_id, request, standing),
+            once=once,
         )
 
     def reverse_spend(
@@ -391,9 +401,19 @@ class LedgerService(Ledger):
     def approve_spend(
         self, actor: Actor, budget_id: UUID, spend_id: str, once: Once | None = None
     ) -> Outcome[Spend]:
+        authorize(actor, Action.APPROVE_SPEND)
+        standing = standing_of(self, self.held_provider(budget_id, spend_id))
         return self.change(
-            actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id), once=once
+            actor, "approve_spend", budget_id, lambda b: b.approve_spend(actor, spend_id, standing), once=once
         )
+
+    def held_provider(self, budget_id: UUID, spend_id: str) -> str | None:
+        """The register entry a held spend names (its rules are checked again on approval)."""
+        try:
+            held = self.load(budget_id).awaiting_approval.get(spend_id)
+        except errors.BudgetNotFound:
+            return None  # `change` answers for a missing budget as it does for every command
+        return held.provider_id if held else None
 
     def reject_spend(
         self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, once: Once | None = None

@@ -15,13 +15,14 @@ from api.deps import ServiceDep, allowed
 from api.openapi import problem_responses
 from api.readside import ReadSideDep, applied, mark_freshness
 from api.routers import v1_router
-from api.schemas.analytics import MonitoringOut, PortfolioOut, SpendingOut, SurplusOut, wire
+from api.schemas.analytics import MonitoringOut, PortfolioOut, ProviderCostsOut, SpendingOut, SurplusOut, wire
 from api.schemas.types import Day
 from api.security import suppress
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.errors import InvalidInput
 from ledger.projections.csvout import rows_csv, spending_csv
+from ledger.projections.suppression import withhold
 
 router = v1_router(prefix="/analytics", tags=["analytics"])
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "as CSV"}
@@ -29,6 +30,7 @@ SpendingReader = Annotated[Actor, allowed(Action.ANALYTICS_SPENDING)]
 PortfolioReader = Annotated[Actor, allowed(Action.ANALYTICS_PORTFOLIO)]
 MonitoringReader = Annotated[Actor, allowed(Action.ANALYTICS_MONITORING)]
 SurplusReader = Annotated[Actor, allowed(Action.SURPLUS)]
+ProviderCostsReader = Annotated[Actor, allowed(Action.ANALYTICS_PROVIDERS)]
 
 
 def wants_csv(request: Request) -> bool:
@@ -194,3 +196,62 @@ def _portfolio_suppressed(
     if threshold is None:
         return {**result, "suppressed_groups": 0, "suppression_threshold": None}
     return {**suppress.portfolio(result, read_side, threshold, year), "suppression_threshold": threshold}
+
+
+# --- providers (issue 10) ---
+@router.get(
+    "/providers",
+    dependencies=[applied("providers")],
+    response_model=ProviderCostsOut,
+    responses={200: CSV, **problem_responses(401, 403, 422, 500, 503)},
+)
+def provider_analytics(
+    request: Request,
+    response: Response,
+    actor: ProviderCostsReader,
+    read_side: ReadSideDep,
+    service: ServiceDep,
+    by: Annotated[Literal["month", "cohort"] | None, Query(description="break each row down by")] = None,
+    date_from: Annotated[Day | None, Query(alias="from")] = None,
+    date_to: Annotated[Day | None, Query(alias="to")] = None,
+    cohort: Annotated[str | None, Query(max_length=200)] = None,
+) -> Any:
+    """Spend, units and unit cost per provider and category, in-house against external, net of
+    reversals (commissioner, auditor; commissioners' small groups withheld)."""
+    result = read_side.view("providers").unit_costs(by, date_from, date_to, cohort)
+    result = _providers_suppressed(request, actor, result, read_side)
+    mark_freshness(response, read_side, service, "providers")
+    if wants_csv(request):
+        rows = [{"rows": "provider", **r} for r in result["providers"]]
+        rows += [{"rows": "side", **r} for r in result["in_house_vs_external"]]
+        return csv_answer(rows_csv(wire(rows)), response)
+    return ProviderCostsOut.model_validate({"by": by, **wire(result)})
+
+
+def _providers_suppressed(
+    request: Request, actor: Actor, result: dict[str, Any], read_side: Any
+) -> dict[str, Any]:
+    """Commissioners: a group behind fewer families than the threshold is withheld, and one more
+    beside it where a shown total would give it away (per category and side, and overall)."""
+    threshold = _threshold(request, actor)
+    families = suppress.families_of_budgets(read_side) if threshold is not None else {}
+    out: dict[str, Any] = {"total": result["total"], "suppression_threshold": threshold}
+    hidden = 0
+    everyone: set[str] = set()
+    for part in ("providers", "in_house_vs_external"):
+        rows = [{k: v for k, v in r.items() if k != "budgets"} for r in result[part]]
+        counts = [len({families.get(b, b) for b in r["budgets"]}) for r in result[part]]
+        everyone.update(families.get(b, b) for r in result[part] for b in r["budgets"])
+        if threshold is None:
+            out[part] = [{**r, "suppressed": False} for r in rows]
+            continue
+        by_side = (lambda r: (r["category"], _side(r))) if part == "providers" else (lambda r: ())
+        out[part], withheld = withhold(rows, counts, threshold, ("amount",), by_side, ("units", "unit_costs"))
+        hidden += withheld
+    if threshold is not None and 0 < len(everyone) < threshold:
+        out["total"] = None
+    return {**out, "suppressed_groups": hidden}
+
+
+def _side(row: dict[str, Any]) -> str:
+    return "unregistered" if row["in_house"] is None else "in_house" if row["in_house"] else "external"

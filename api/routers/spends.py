@@ -40,6 +40,10 @@ Recoverer = Annotated[Actor, allowed(Action.RECOVER)]
         errors.ConcurrentUpdate,
         errors.CategoryNotAllowed,
         errors.CategoryCapExceeded,
+        errors.ProviderNotRegistered,
+        errors.ProviderNotApproved,
+        errors.InHouseProviderExcluded,
+        errors.NightsThresholdOverrideRequired,
     ),
 )
 def record_spend(
@@ -47,7 +51,7 @@ def record_spend(
 ) -> SpendRecordedAnswer:
     """Record a spend from available funds (broker in scope, caseworker, the family where its scheme
     allows); retries answer the same spend. Above the scheme's approval threshold it is held: 202."""
-    request = SpendRequest(**dict(body))
+    request = SpendRequest(**{**dict(body), "provider": body.provider or ""})
     answer = write.run(
         answers.spend_recorded,
         lambda once: service.record_spend(actor, budget_id, request, idempotency_key=write.key, once=once),

@@ -225,3 +225,37 @@ class SurplusOut(BaseModel):
     )
     totals: SurplusTotals
     suppression_threshold: int | None = None
+
+
+# --- providers (issue 10): unit costs by provider, in-house against external ---
+class ProviderCostGroup(BaseModel):
+    """One provider's spending on one category (and month or cohort, if asked)."""
+
+    provider_id: str | None = Field(description="null: spends naming a free-text provider only")
+    reference: str | None
+    in_house: bool | None = Field(description="the council's own service; null when not in the register")
+    category: str
+    month: str | None = None
+    cohort: str | None = None
+    amount: str | None = Field(description="net of reversals; null when suppressed")
+    units: dict[str, str]
+    unit_costs: dict[str, str]
+    suppressed: bool = False
+
+
+class SideCostGroup(BaseModel):
+    """A category's spending on in-house, external or unregistered providers."""
+
+    category: str
+    side: str = Field(description="in_house, external or unregistered")
+    amount: str | None
+    units: dict[str, str]
+    unit_costs: dict[str, str]
+    suppressed: bool = False
+
+
+class ProviderCostsOut(Suppression):
+    by: str | None
+    providers: list[ProviderCostGroup]
+    in_house_vs_external: list[SideCostGroup]
+    total: str | None

@@ -98,6 +98,11 @@ class SpendOut(BaseModel):
     funding_stream: str | None
     reversed: bool
     reversal_reason: str | None
+    provider_id: str | None = Field(default=None, description="the register entry paid, if named")
+    medical_tasks: list[str] = Field(default_factory=list)
+    nights_override_reason: str | None = Field(
+        default=None, description="why the spend went past a scheme's overnight nights threshold"
+    )
 
 
 class ReturnOut(BaseModel):

@@ -16,10 +16,12 @@ from api.schemas.types import (
     Name,
     Notes,
     PositiveMoney,
+    ProviderId,
     Quantity,
     Reason,
     Ref,
     Stream,
+    Task,
     TrialOutcome,
     Unit,
 )
@@ -114,9 +116,29 @@ class TrialSpendIn(BaseModel):
 
 
 class SpendIn(TrialSpendIn):
-    model_config = _strict({**SPEND_EXAMPLE, "funding_stream": "social_care"})
+    model_config = _strict(
+        {**SPEND_EXAMPLE, "funding_stream": "social_care"},
+        {
+            **SPEND_EXAMPLE,
+            "provider": None,
+            "provider_id": "5f0c3c1e-8f7a-5a43-9d9e-0d6b1f3a2c11",
+            "medical_tasks": ["tracheostomy_care"],
+        },
+    )
 
+    provider: Name | None = Field(  # type: ignore[assignment]
+        default=None, description="free text; may be left out when provider_id names a register entry"
+    )
     funding_stream: Stream | None = Field(default=None, description="must be one the allocation has")
+    provider_id: ProviderId | None = Field(
+        default=None, description="the provider from the register; required where the scheme says so"
+    )
+    medical_tasks: list[Task] | None = Field(
+        default=None, max_length=20, description="medical tasks the care involves, e.g. tracheostomy_care"
+    )
+    nights_override_reason: Reason | None = Field(
+        default=None, description="why this spend may take a child's overnight nights past a scheme threshold"
+    )
 
 
 class ReversalIn(BaseModel):

@@ -64,6 +64,26 @@ class ReturnDueOut(BaseModel):
     days_overdue: int | None
 
 
+class NightsOut(BaseModel):
+    """A child's overnight nights against one threshold of the scheme, and whether to warn."""
+
+    per: str = Field(description="month or period")
+    month: str | None = Field(description="YYYY-MM for a monthly threshold")
+    threshold: int
+    counted: str = Field(description="nights counted, reversals netted")
+    approaching: bool = Field(description="within the scheme's warning distance, or past the threshold")
+
+    @classmethod
+    def of(cls, count: Any) -> NightsOut:
+        return cls(
+            per=count.threshold.per,
+            month=count.month,
+            threshold=count.threshold.nights,
+            counted=str(count.counted),
+            approaching=count.approaching,
+        )
+
+
 class BudgetMonitoringOut(BaseModel):
     """One budget's monitoring by its scheme's schedule, as of `today`."""
 
@@ -75,6 +95,10 @@ class BudgetMonitoringOut(BaseModel):
     returns_due: list[ReturnDueOut]
     overdue: list[ReturnDueOut]
     waiting_at_gate: list[int] = Field(description="gated instalments the gate would refuse now")
+    overnight_nights: list[NightsOut] = Field(
+        default_factory=list,
+        description="nights of overnight care counted against each of the scheme's thresholds (issue 10)",
+    )
 
     @classmethod
     def of(cls, budget: Any, today: date) -> Self:
@@ -88,6 +112,7 @@ class BudgetMonitoringOut(BaseModel):
             returns_due=due,
             overdue=[d for d in due if d.status == "overdue"],
             waiting_at_gate=budget.waiting_at_gate(),
+            overnight_nights=[NightsOut.of(c) for c in budget.nights_counts(today)],
         )
 
 

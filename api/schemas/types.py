@@ -137,6 +137,9 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=ON
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=ONE_LINE)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
 Notes = Annotated[str, StringConstraints(max_length=2000)]
+#: a provider's register id (a UUID), and a medical task's name from the council's list
+ProviderId = Annotated[str, StringConstraints(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]
+Task = Annotated[str, StringConstraints(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_]+$")]
 
 # The design's closed word lists are the domain's own enums: declared once, in the vocabulary.
 Stream = FundingStream

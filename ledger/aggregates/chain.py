@@ -22,7 +22,19 @@ GENESIS = "0" * 64
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "hash", "originator_topic"})
 #: fields added to events after some were stored: an upcast gives old events `None`, and a `None`
 #: here is left out of the hash, so an event stored before the field existed hashes as it did
-LATER_FIELDS = frozenset({"scheme_id", "scheme_version", "scheme", "lines", "meets"})
+LATER_FIELDS = frozenset(
+    {
+        "scheme_id",
+        "scheme_version",
+        "scheme",
+        "lines",
+        "meets",
+        # providers: a spend that names none of these hashes as it did before the register
+        "provider_id",
+        "medical_tasks",
+        "nights_override_reason",
+    }
+)
 
 
 def _plain(value: Any) -> Any:

@@ -189,6 +189,17 @@ class SpendRecorded(BudgetEvent):
     #: the stream the spend is charged to, as the budget decided it (None: no single stream)
     charged_stream: str | None
     request_fingerprint: str
+    #: v2 (providers): the register entry paid, the medical tasks involved, a nights override's reason
+    provider_id: str | None
+    medical_tasks: list[str] | None
+    nights_override_reason: str | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Recorded before the register: free text, no tasks, no override (left out of the hash)."""
+        state.update(provider_id=None, medical_tasks=None, nights_override_reason=None)
 
     def apply_to(self, budget: Budget) -> None:
         budget.spends[self.spend_id] = spend_from(self)
@@ -415,6 +426,16 @@ class SpendAwaitingApproval(BudgetEvent):
     funding_stream: str | None
     request_fingerprint: str
     threshold: Decimal
+    #: v2 (providers): as on `SpendRecorded`
+    provider_id: str | None
+    medical_tasks: list[str] | None
+    nights_override_reason: str | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.update(provider_id=None, medical_tasks=None, nights_override_reason=None)
 
     def apply_to(self, budget: Budget) -> None:
         budget.awaiting_approval[self.spend_id] = spend_from(self)
@@ -452,4 +473,7 @@ def spend_from(event: SpendRecorded | TrialSpendRecorded | SpendAwaitingApproval
         funding_stream=getattr(event, "funding_stream", None),
         charged_stream=getattr(event, "charged_stream", None),
         request_fingerprint=event.request_fingerprint,
+        provider_id=getattr(event, "provider_id", None),
+        medical_tasks=list(getattr(event, "medical_tasks", None) or []),
+        nights_override_reason=getattr(event, "nights_override_reason", None),
     )

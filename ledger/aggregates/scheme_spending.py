@@ -63,6 +63,9 @@ class SchemeSpendingRules(BudgetBase):
                 funding_stream=request.funding_stream,
                 request_fingerprint=request.fingerprint,
                 threshold=threshold,
+                provider_id=request.provider_id,
+                medical_tasks=request.medical_tasks,
+                nights_override_reason=request.nights_override_reason,
             )
         )
         return self.awaiting_approval[spend_id]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ from ledger.aggregates import events as ev
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.base import require_text
 from ledger.aggregates.chain import _plain_leaf
+from ledger.aggregates.provider import Standing, check_task
+from ledger.aggregates.provider_rules import ProviderRules
 from ledger.aggregates.scheme_spending import SchemeSpendingRules
 from ledger.aggregates.state import Spend
 from ledger.aggregates.vocabulary import (
@@ -43,10 +46,19 @@ class SpendRequest:
     units: Decimal | None = None
     unit: str | None = None
     funding_stream: str | None = None
+    #: providers: the register entry paid, the medical tasks involved, why a nights threshold is passed
+    provider_id: str | None = None
+    medical_tasks: list[str] | None = None
+    nights_override_reason: str | None = None
 
     def checked(self) -> SpendRequest:
         check_choice("category", self.category, Category)
-        require_text("provider", self.provider)
+        if self.provider_id is None:  # a register entry names itself (its reference)
+            require_text("provider", self.provider)
+        for task in self.medical_tasks or []:
+            check_task(task)
+        if self.nights_override_reason is not None:
+            require_text("nights_override_reason", self.nights_override_reason)
         if self.funding_stream is not None:
             check_choice("funding stream", self.funding_stream, FundingStream)
         if (self.units is None) != (self.unit is None):
@@ -54,21 +66,23 @@ class SpendRequest:
         if self.unit is not None:
             check_choice("unit", self.unit, Unit)
         units = to_positive_money(self.units) if self.units is not None else None
-        return SpendRequest(
-            to_positive_money(self.amount),
-            self.category,
-            self.provider,
-            self.service_date,
-            self.description,
-            units,
-            self.unit,
-            self.funding_stream,
+        return replaced(
+            self,
+            amount=to_positive_money(self.amount),
+            units=units,
+            medical_tasks=list(dict.fromkeys(self.medical_tasks or [])) or None,
         )
 
     @property
     def fingerprint(self) -> str:
-        body = json.dumps(vars(self), sort_keys=True, default=_plain_leaf)
+        """The request's hash; the provider fields count only when given, so a retry of a spend
+        recorded before the register existed still matches its first try."""
+        fields = {k: v for k, v in vars(self).items() if k not in LATER or v is not None}
+        body = json.dumps(fields, sort_keys=True, default=_plain_leaf)
         return hashlib.sha256(body.encode()).hexdigest()
+
+
+LATER = frozenset({"provider_id", "medical_tasks", "nights_override_reason"})
 
 
 def replay_or_refuse(existing: Spend, request: SpendRequest) -> Spend:
@@ -79,9 +93,14 @@ def replay_or_refuse(existing: Spend, request: SpendRequest) -> Spend:
     return existing
 
 
-class SpendingCommands(SchemeSpendingRules):
-    def record_spend(self, actor: Actor, spend_id: str, request: SpendRequest) -> Spend:
-        """Record a spend, or return the one already recorded under `spend_id`."""
+class SpendingCommands(SchemeSpendingRules, ProviderRules):
+    def record_spend(
+        self, actor: Actor, spend_id: str, request: SpendRequest, standing: Standing | None = None
+    ) -> Spend:
+        """Record a spend, or return the one already recorded under `spend_id`.
+
+        `standing` is the register's provider the request names (`provider_id`), as it stands now.
+        """
         request = request.checked()
         if spend_id in self.spends:
             return replay_or_refuse(self.spends[spend_id], request)
@@ -94,6 +113,8 @@ class SpendingCommands(SchemeSpendingRules):
             if allocated.get(request.funding_stream, ZERO) <= ZERO:
                 raise errors.StreamNotAllocated(f"no allocation from {request.funding_stream}")
         self.require_scheme_allows_spend(request)
+        self.require_provider_allowed(request, standing)
+        self.require_nights_override(request)
         threshold = self.scheme.spending.approval_threshold
         if threshold is not None and request.amount > threshold and actor.role != Role.CASEWORKER:
             return self.hold_for_approval(actor, spend_id, request, threshold)
@@ -118,12 +139,16 @@ class SpendingCommands(SchemeSpendingRules):
                 funding_stream=request.funding_stream,
                 charged_stream=self.charged_stream(request.funding_stream),
                 request_fingerprint=request.fingerprint,
+                provider_id=request.provider_id,
+                medical_tasks=request.medical_tasks,
+                nights_override_reason=request.nights_override_reason,
             )
         )
         return self.spends[spend_id]
 
-    def approve_spend(self, actor: Actor, spend_id: str) -> Spend:
-        """A caseworker approves a held spend: the rules are checked again, and then it counts."""
+    def approve_spend(self, actor: Actor, spend_id: str, standing: Standing | None = None) -> Spend:
+        """A caseworker approves a held spend: the rules are checked again (with the provider's
+        `standing` now), and then it counts."""
         held = self.held_spend(spend_id)
         self.require_active()
         request = SpendRequest(
@@ -135,8 +160,13 @@ class SpendingCommands(SchemeSpendingRules):
             held.units,
             held.unit,
             held.funding_stream,
+            held.provider_id,
+            list(held.medical_tasks) or None,
+            held.nights_override_reason,
         )
         self.require_scheme_allows_spend(request)
+        self.require_provider_allowed(request, standing)
+        self.require_nights_override(request)
         if request.amount > self.available:
             raise errors.InsufficientFunds(
                 f"spend of {request.amount} exceeds the available {self.available}"

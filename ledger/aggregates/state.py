@@ -58,6 +58,12 @@ class Spend:
     request_fingerprint: str
     reversed: bool = False
     reversal_reason: str | None = None
+    #: the provider from the register (None: a free-text provider only)
+    provider_id: str | None = None
+    #: the medical tasks the care involved (names from the council's list)
+    medical_tasks: list[str] = field(default_factory=list)
+    #: why the spend went past a scheme's overnight nights threshold (None: it did not need to)
+    nights_override_reason: str | None = None
 
 
 @dataclass

@@ -47,6 +47,23 @@ class Unit(StrEnum):
     DAYS = "days"
 
 
+class ProviderKind(StrEnum):
+    """Who a register entry is: never a person's name, only what kind of provider it is."""
+
+    ORGANISATION = "organisation"
+    PERSONAL_ASSISTANT = "personal_assistant"
+    FOSTER_CARER = "foster_carer"
+
+
+class ApprovalKind(StrEnum):
+    """What a provider may be approved for; `medical_task_training` names the task it covers."""
+
+    APPROVED_FOSTER_CARER = "approved_foster_carer"
+    REGISTERED_CARE_PROVIDER = "registered_care_provider"
+    BACKGROUND_CHECK = "background_check"
+    MEDICAL_TASK_TRAINING = "medical_task_training"
+
+
 class DisputeSubject(StrEnum):
     ALLOCATION = "allocation"
     SPEND = "spend"

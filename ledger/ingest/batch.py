@@ -26,6 +26,7 @@ from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.application import Ledger
 from ledger.ingest.rows import IngestRow, UnreadableRow
+from ledger.providers import standing_of
 
 Result = Literal["recorded", "already_recorded", "refused"]
 #: budgets saved per transaction: large enough to share commits, small enough to retry cheaply
@@ -134,7 +135,7 @@ def _apply(
         spend_id = str(uuid5(budget_id, f"ingest/{row.row_id}"))
         known = spend_id in budget.spends
         try:
-            budget.record_spend(actor, spend_id, row.request)
+            budget.record_spend(actor, spend_id, row.request, standing_of(ledger, row.request.provider_id))
         except errors.LedgerError as e:
             out.append(_refused(row, e))
             continue

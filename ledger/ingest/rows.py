@@ -2,7 +2,8 @@
 
 Columns (CSV header or JSON keys): `row_id`, `budget` (the budget's id or its
 council reference), `amount`, `category`, `provider`, `service_date`,
-`description`, and optionally `units`, `unit`, `funding_stream`. A row that
+`description`, and optionally `units`, `unit`, `funding_stream`, `provider_id` (a register
+entry, where the budget's scheme requires one). A row that
 cannot be read is refused on its own with the reason; the file is refused whole
 only when it has no rows at all or no header naming the required columns.
 """
@@ -23,7 +24,7 @@ from ledger.money import to_money
 Format = Literal["csv", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl")
 REQUIRED = ("row_id", "budget", "amount", "category", "provider", "service_date", "description")
-OPTIONAL = ("units", "unit", "funding_stream")
+OPTIONAL = ("units", "unit", "funding_stream", "provider_id")
 MAX_ROW_ID = 200
 
 
@@ -100,6 +101,7 @@ def _row(line: int, record: dict[str, object] | str) -> IngestRow | UnreadableRo
             units=to_money(_text(record["units"])) if _text(record.get("units")) else None,
             unit=_text(record.get("unit")) or None,
             funding_stream=_text(record.get("funding_stream")) or None,
+            provider_id=_text(record.get("provider_id")) or None,
         ).checked()
     except errors.InvalidInput as e:
         return UnreadableRow(line, row_id or None, budget or None, e.rule, e.detail)

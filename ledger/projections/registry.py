@@ -14,6 +14,7 @@ from ledger.projections.monitoring import MonitoringProjection, PostgresMonitori
 from ledger.projections.plans import PlansProjection, PostgresPlansView, SQLitePlansView
 from ledger.projections.polling import PollingSQLiteApplicationRecorder
 from ledger.projections.portfolio import PortfolioProjection, PostgresPortfolioView, SQLitePortfolioView
+from ledger.projections.providers import PostgresProvidersView, ProvidersProjection, SQLiteProvidersView
 from ledger.projections.spending import PostgresSpendingView, SpendingProjection, SQLiteSpendingView
 from ledger.projections.surplus import PostgresSurplusView, SQLiteSurplusView, SurplusProjection
 from ledger.projections.view import ReadView
@@ -49,6 +50,7 @@ READ_MODELS: dict[str, ReadModel] = {
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
         ReadModel("surplus", SurplusProjection, SQLiteSurplusView, PostgresSurplusView),
         ReadModel("plans", PlansProjection, SQLitePlansView, PostgresPlansView),
+        ReadModel("providers", ProvidersProjection, SQLiteProvidersView, PostgresProvidersView),
     )
 }
 

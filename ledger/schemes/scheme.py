@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from ledger.aggregates.vocabulary import Category, Management
+from ledger.aggregates.vocabulary import ApprovalKind, Category, Management
 from ledger.errors import InvalidAmount, InvalidScheme
 from ledger.money import PENNY, ZERO, to_non_negative_money
 
@@ -93,9 +93,30 @@ class Pathway(_Frozen):
     support_plan_required: bool = False
 
 
+class OvernightThreshold(_Frozen):
+    """Nights of overnight care (residential and short-term foster care) a child may have per month or
+    period before the spend that goes past them needs an explicit override with a reason."""
+
+    nights: int = Field(ge=1, le=366)
+    per: Literal["month", "period"] = "period"
+    #: the monitoring read model warns once a child is within this many nights of the threshold
+    warn_within: int = Field(default=0, ge=0, le=366)
+
+
 class RasChoice(_Frozen):
     scheme: str
     version: int = Field(ge=1)
+
+
+#: fields added after schemes were first published: left out of the document while unset, so a
+#: scheme published before them keeps its document and fingerprint
+_LATER_FIELDS = (
+    "pathway",
+    "register_required",
+    "medical_task_training",
+    "in_house_excluded",
+    "overnight_thresholds",
+)
 
 
 class BudgetScheme(_Frozen):
@@ -116,11 +137,29 @@ class BudgetScheme(_Frozen):
     monitoring: MonitoringSchedule = MonitoringSchedule()
     surplus_weeks: int | None = Field(default=None, ge=1, le=104)
     spending: SpendingRules = SpendingRules()
-    #: categories whose provider needs an approval (kind of approval), checked once the register exists
-    approvals_required: dict[Category, str] = Field(default_factory=dict)
     #: the steps the allocation waits on (None: none); left out of the document when absent, so the
     #: schemes published before it keep their documents and fingerprints
     pathway: Pathway | None = None
+    # --- providers (ledger.aggregates.provider_rules): who may be paid for what ---
+    #: categories whose provider needs an approval (kind of approval) valid on the service date;
+    #: such a spend names its provider from the register
+    approvals_required: dict[Category, ApprovalKind] = Field(default_factory=dict)
+    #: categories whose spends name a provider from the register (`provider_id`), not free text
+    register_required: list[Category] = Field(default_factory=list)
+    #: categories in which each medical task a spend names needs the provider's training for that task
+    medical_task_training: list[Category] = Field(default_factory=list)
+    #: categories the council's in-house providers may not be paid from a budget for
+    in_house_excluded: list[Category] = Field(default_factory=list)
+    #: nights of overnight care past which a spend needs an override with a reason
+    overnight_thresholds: list[OvernightThreshold] = Field(default_factory=list)
+
+    def needs_register(self, category: str) -> bool:
+        return (
+            category in self.register_required
+            or category in self.approvals_required
+            or category in self.medical_task_training
+            or category in self.in_house_excluded
+        )
 
     @property
     def key(self) -> str:
@@ -128,9 +167,8 @@ class BudgetScheme(_Frozen):
 
     def document(self) -> dict[str, Any]:
         """The canonical JSON document (what is stored, pinned and fingerprinted)."""
-        plain: dict[str, Any] = json.loads(
-            self.model_dump_json(exclude={"pathway"} if self.pathway is None else None)
-        )
+        unset = {name for name in _LATER_FIELDS if getattr(self, name) in (None, [])}
+        plain: dict[str, Any] = json.loads(self.model_dump_json(exclude=unset or None))
         return plain
 
     @property

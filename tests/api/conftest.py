@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from ledger.cli import app as cli_app
 from ledger.keys import create_key, revoke_key
+from ledger.providers import approve_provider, register_provider
 from ledger.use_cases import LedgerService
 from tests.builders import a_spend, open_funded_budget
 from tests.conftest import CASEWORKER
@@ -97,6 +98,8 @@ class Prepared:
     dispute_id: str = "D1"
     pending_instalment: int = 2
     cancellable_instalment: int = 3
+    provider_id: str = ""  # a register entry with one approval (issue 10)
+    approval_id: str = "A1"
 
     def ids(self) -> dict[str, Any]:
         return {"id": self.budget_id, **{k: v for k, v in vars(self).items() if k != "budget_id"}}
@@ -113,7 +116,19 @@ def prepare(service: LedgerService) -> Prepared:
         )
     service.start_trial(CASEWORKER, budget_id, "PA trial", Decimal("500.00"), Decimal("700.00"))
     service.raise_dispute(CASEWORKER, budget_id, "allocation", "too low")
-    return Prepared(budget_id, spend.spend_id)
+    provider = register_provider(
+        service, CASEWORKER, f"PREP-{uuid.uuid4().int % 10**9}", "organisation", False
+    )
+    approve_provider(
+        service,
+        CASEWORKER,
+        provider.provider.id,
+        "background_check",
+        date(2026, 4, 1),
+        date(2027, 3, 31),
+        "EV-1",
+    )
+    return Prepared(budget_id, spend.spend_id, provider_id=str(provider.provider.id))
 
 
 @pytest.fixture

@@ -228,6 +228,35 @@ ROUTES: list[Route] = [
     ),
     Route("GET", B + "/plan-vs-actual", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", "/v1/analytics/plans", _allowed(COMMISSIONER, AUDITOR)),
+    # --- providers (issue 10): brokers of any organisation read the register to match families ---
+    Route(
+        "POST",
+        "/v1/providers",
+        _allowed(CW, ADMIN),
+        lambda p: {"reference": f"ORG-{uuid.uuid4().int % 10**9}", "kind": "organisation", "in_house": False},
+        created=True,
+    ),
+    Route("GET", "/v1/providers", _allowed(CW, BROKER, "broker_other", AUDITOR)),
+    Route("GET", "/v1/providers/{provider_id}", _allowed(CW, BROKER, "broker_other", AUDITOR)),
+    Route("GET", "/v1/providers/approvals/expiring", _allowed(CW, BROKER, "broker_other", AUDITOR)),
+    Route(
+        "POST",
+        "/v1/providers/{provider_id}/approvals",
+        _allowed(CW, ADMIN),
+        lambda p: {
+            "approval": "registered_care_provider",
+            "valid_from": "2026-04-01",
+            "valid_to": "2027-03-31",
+            "evidence_ref": "CQC-1-000000001",
+        },
+        created=True,
+    ),
+    Route(
+        "POST",
+        "/v1/providers/{provider_id}/approvals/{approval_id}/revocation",
+        _allowed(CW, ADMIN),
+        lambda p: {"reason": "registration cancelled"},
+    ),
 ]
 
 

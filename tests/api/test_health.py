@@ -26,7 +26,7 @@ def test_ready_when_the_store_answers_and_the_read_models_have_caught_up(live_ap
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "ready" and body["store"] == "ok"
-    assert set(body["lag"]) == {"balances", "spending", "monitoring", "portfolio", "surplus"}
+    assert set(body["lag"]) == {"balances", "spending", "monitoring", "portfolio", "surplus", "providers"}
 
 
 def test_not_ready_while_a_read_model_trails_beyond_the_bound(api: Api) -> None:

@@ -43,6 +43,7 @@ TEXT_FIELDS = (
     "resolution",
     "name",
     "reference",
+    "evidence_ref",
 )
 
 

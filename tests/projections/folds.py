@@ -267,3 +267,24 @@ def expected_surplus(state: Replay) -> dict[str, Any]:
 def actual_surplus(result: dict[str, Any]) -> dict[str, Any]:
     """The read model's answer with ties in the fold's order (by id; opening order is not in the fold)."""
     return {**result, "budgets": sorted(result["budgets"], key=lambda r: (-r["reclaimable"], r["id"]))}
+
+
+# --- providers (issue 10): unit costs by provider, folded from the budgets' own spends ---
+def expected_providers(state: Replay) -> dict[tuple[str | None, str], tuple[Decimal, dict[str, Decimal]]]:
+    """Per (provider_id, category): the net amount and units of every real spend not reversed."""
+    out: dict[tuple[str | None, str], tuple[Decimal, dict[str, Decimal]]] = {}
+    for budget in state.budgets:
+        for spend in budget.spends.values():
+            if spend.reversed:
+                continue
+            amount, units = out.get((spend.provider_id, spend.category), (ZERO, {}))
+            if spend.unit is not None and spend.units is not None:
+                units = {**units, spend.unit: units.get(spend.unit, ZERO) + spend.units}
+            out[(spend.provider_id, spend.category)] = (amount + spend.amount, units)
+    return out
+
+
+def actual_providers(
+    result: dict[str, Any],
+) -> dict[tuple[str | None, str], tuple[Decimal, dict[str, Decimal]]]:
+    return {(r["provider_id"], r["category"]): (r["amount"], r["units"]) for r in result["providers"]}

@@ -55,6 +55,7 @@ ANSWERS: dict[str, Callable[[Any], Any]] = {
     "monitoring": lambda v: folds.actual_monitoring(v.monitoring(TODAY)),
     "portfolio": lambda v: v.portfolio(),
     "surplus": lambda v: folds.actual_surplus(v.surplus()),
+    "providers": lambda v: folds.actual_providers(v.unit_costs()),
 }
 EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "balances": folds.expected_balances,
@@ -65,6 +66,7 @@ EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "monitoring": lambda s: folds.expected_monitoring(s, TODAY),
     "portfolio": folds.expected_portfolio,
     "surplus": folds.expected_surplus,
+    "providers": folds.expected_providers,
 }
 
 

@@ -40,6 +40,7 @@ def answers(side: ReadSide) -> dict[str, Any]:
         "monitoring": side.view("monitoring").monitoring(TODAY),
         "portfolio": [side.view("portfolio").portfolio(y) for y in YEARS],
         "surplus": side.view("surplus").surplus(),
+        "providers": side.view("providers").unit_costs(),
     }
 
 
@@ -58,6 +59,7 @@ def check_against_fold(app: LedgerService, side: ReadSide) -> None:
     for year in YEARS:
         assert side.view("portfolio").portfolio(year) == folds.expected_portfolio(state, year)
     assert folds.actual_surplus(side.view("surplus").surplus()) == folds.expected_surplus(state)
+    assert folds.actual_providers(side.view("providers").unit_costs()) == folds.expected_providers(state)
 
 
 def check_everything(url: str, steps: list[Step]) -> None:

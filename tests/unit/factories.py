@@ -225,3 +225,18 @@ def a_budget_with_every_event() -> Budget:
 def recorded(budget: Budget) -> list[Any]:
     """The events the budget recorded since last asked (and forgets them, as a save would)."""
     return list(budget.collect_events())
+
+
+def walk_the_pathway(budget: Budget, amount: Decimal) -> None:
+    """Record what a pathway scheme wants before an allocation of `amount`: the indicative budget,
+    an agreed support plan within it, and a Resource Panel decision for `amount`."""
+    assessment = assess(get_scheme("short-breaks-points", 1), TARGETED_ANSWERS)
+    budget.set_indicative(CASEWORKER, assessment, completed_with_family=True)
+    budget.agree_support_plan(
+        CASEWORKER,
+        [("O1", "a break for the carer each month")],
+        [PlannedLine("personal_assistant", Decimal("100.00"))],
+        date(2026, 4, 10),
+        date(2026, 10, 10),
+    )
+    budget.record_panel_decision(CASEWORKER, date(2026, 4, 12), "RP-1", "head of service", amount, "")

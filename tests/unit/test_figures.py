@@ -77,6 +77,9 @@ def test_a_spend_is_charged_to_the_stream_it_names_else_the_only_funded_one() ->
     assert several.record_spend(BROKER, "c", a_spend(funding_stream="health")).charged_stream == "health"
 
 
+PROVIDER_FIELDS = ("provider_id", "medical_tasks", "nights_override_reason")
+
+
 def names(cls: Any) -> set[str]:
     if dataclasses.is_dataclass(cls):
         return {f.name for f in dataclasses.fields(cls)}
@@ -86,9 +89,10 @@ def names(cls: Any) -> set[str]:
 def test_the_spend_has_one_shape_from_request_to_event_state_and_wire() -> None:
     request = names(SpendRequest)
     assert request == names(SpendIn)
-    assert request - {"funding_stream"} == names(TrialSpendIn)
+    # a trial spend pays no one: the provider register's fields are a real spend's only
+    assert request - {"funding_stream", *PROVIDER_FIELDS} == names(TrialSpendIn)
     assert request <= names(ev.SpendRecorded) and request <= names(Spend)
-    assert request - {"funding_stream"} <= names(ev.TrialSpendRecorded)
+    assert request - {"funding_stream", *PROVIDER_FIELDS} <= names(ev.TrialSpendRecorded)
     for field in dataclasses.fields(SpendRequest):
         recorded_type = ev.SpendRecorded.__dataclass_fields__[field.name].type
         assert recorded_type == field.type, field.name
