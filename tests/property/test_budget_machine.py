@@ -93,9 +93,16 @@ class BudgetMachine(RuleBasedStateMachine):
         self.model.version += len(recorded)
         return result
 
-    @initialize(start=st.sampled_from(["open", "allocated", "funded", "funded with a gate"]))
+    @initialize(
+        start=st.sampled_from(["open", "allocated", "funded", "funded with a gate", "assessed", "planned"])
+    )
     def start(self, start: str) -> None:
         """Begin at any stage of a budget's life, so short runs still reach the later rules."""
+        if start in ("assessed", "planned"):  # the pathway: the allocation waits on them
+            self.set_indicative(ASSESSMENTS[0])
+            if start == "planned":
+                self.agree_support_plan(Decimal("500.00"), 2, revising=False)
+            return
         if start != "open":
             self.decide_allocation(Decimal("1000.00"), None)
         if start.startswith("funded"):
