@@ -373,6 +373,12 @@ class BudgetMachine(RuleBasedStateMachine):
             self.model.plan_total, self.model.outcomes = to_money(planned), ids
             assert version == len(self.budget.plans)
 
+    @precondition(lambda self: self.model.indicative is not None and self.model.allocated is None)
+    @rule(above=st.decimals(min_value="-50.00", max_value="300.00", places=2))
+    def decide_near_the_panel_threshold(self, above: Decimal) -> None:
+        """An allocation around the indicative amount plus the threshold: the panel rule's edge."""
+        self.decide_allocation(self.model.indicative + PANEL_SCHEME.panel_threshold + above, None)  # type: ignore[operator]
+
     @rule(amount=positive_amounts)
     def record_panel_decision(self, amount: Decimal) -> None:
         decision = self.attempt(
