@@ -22,7 +22,7 @@ from ledger.projections import readside as readside_module
 from ledger.projections.readside import ReadSide
 from ledger.projections.registry import READ_MODELS
 from ledger.use_cases import LedgerService
-from tests.projections import folds
+from tests.projections import folds, plan_folds
 from tests.projections.commands import random_steps, run
 
 TODAY = date(2026, 10, 1)
@@ -55,6 +55,7 @@ ANSWERS: dict[str, Callable[[Any], Any]] = {
     "monitoring": lambda v: folds.actual_monitoring(v.monitoring(TODAY)),
     "portfolio": lambda v: v.portfolio(),
     "surplus": lambda v: folds.actual_surplus(v.surplus()),
+    "plans": lambda v: (plan_folds.actual_cells(v.plans()), plan_folds.actual_routes(v.plans())),
 }
 EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "balances": folds.expected_balances,
@@ -65,6 +66,7 @@ EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "monitoring": lambda s: folds.expected_monitoring(s, TODAY),
     "portfolio": folds.expected_portfolio,
     "surplus": folds.expected_surplus,
+    "plans": lambda s: (plan_folds.expected_cells(s.budgets), plan_folds.expected_routes(s.budgets)),
 }
 
 
