@@ -20,6 +20,7 @@ from uuid import UUID
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.plan_state import IndicativeBudget, PanelDecision, PreviousPackage, SupportPlan
 from ledger.application import Ledger
 from ledger.audit import budget_events, verify_chain
 from ledger.audit_actors import actor_names
@@ -98,6 +99,17 @@ class PackVerification:
 
 
 @dataclass(frozen=True)
+class PathwayRecord:
+    """The decision pathway as it stands: the indicative budget shared with the family, every
+    version of the support plan, the Resource Panel's decisions, the package it replaced."""
+
+    indicative: IndicativeBudget | None
+    support_plans: list[SupportPlan]
+    panel_decisions: list[PanelDecision]
+    previous_package: PreviousPackage | None
+
+
+@dataclass(frozen=True)
 class DisputePack:
     budget_id: UUID
     reference: str
@@ -113,6 +125,7 @@ class DisputePack:
     disputes: list[DisputeStory]
     verification: PackVerification
     made_at: datetime
+    pathway: PathwayRecord | None = None
 
 
 def _step(event: Any, names: Mapping[str, str]) -> Step:
@@ -201,4 +214,10 @@ def dispute_pack(app: Ledger, actor: Actor, budget_id: UUID) -> DisputePack:
         disputes=_disputes(events, steps),
         verification=PackVerification(checked.ok, checked.checked, checked.first_failure, checked.head_hash),
         made_at=datetime.now(UTC),
+        pathway=PathwayRecord(
+            budget.indicative,
+            list(budget.plans),
+            list(budget.panel_decisions.values()),
+            budget.previous_package,
+        ),
     )

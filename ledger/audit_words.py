@@ -65,6 +65,25 @@ SENTENCES: dict[str, Callable[[Any], str]] = {
     "BudgetReviewed": lambda e: (
         f"The budget was reviewed on {e.reviewed_on}; next review due {e.next_review_due}."
     ),
+    "IndicativeBudgetSet": lambda e: (
+        f"The indicative budget was worked out as {pounds(e.indicative_amount)} ({e.points} points)"
+        + (", with the family." if e.completed_with_family else ".")
+    ),
+    "SupportPlanAgreed": lambda e: (
+        f"The support plan was agreed on {e.agreed_on}: {len(e.outcomes)} outcome(s), "
+        f"{pounds(e.planned_total)} planned; first review due {e.next_review_due}."
+    ),
+    "SupportPlanRevised": lambda e: (
+        f"The support plan was revised (version {e.plan_version}) on {e.agreed_on}: "
+        f"{pounds(e.planned_total)} planned; next review due {e.next_review_due}."
+    ),
+    "PanelDecisionRecorded": lambda e: (
+        f"The Resource Panel of {e.panel_date} (decision {e.reference}, chaired by the {e.chair_role}) "
+        f"agreed {pounds(e.amount)}."
+    ),
+    "PreviousPackageRecorded": lambda e: (
+        f"The package the budget replaces cost {pounds(e.cost)}; the family is {words(e.entry_route)}."
+    ),
     "BudgetSuspended": lambda _: "The budget was suspended.",
     "BudgetResumed": lambda _: "The budget was resumed.",
     "BudgetClosed": lambda _: "The budget was closed.",

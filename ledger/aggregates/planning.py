@@ -124,6 +124,9 @@ class PlanningCommands(BudgetBase):
         reason: str | None = None,
     ) -> int:
         """Agree the plan (no `reason`) or revise it (with one); answers the plan's version."""
+        checked_outcomes, lines = check_outcomes(outcomes), check_planned(planned)  # malformed: 422 first
+        if next_review_due <= agreed_on:
+            raise errors.InvalidPeriod("next_review_due must be after agreed_on")
         self.require_not_closed()
         revising = reason is not None
         if revising and self.support_plan is None:
@@ -132,9 +135,6 @@ class PlanningCommands(BudgetBase):
             raise errors.SupportPlanAlreadyAgreed(f"budget {self.reference} has a plan: revise it")
         if revising:
             require_text("reason", reason)
-        checked_outcomes, lines = check_outcomes(outcomes), check_planned(planned)
-        if next_review_due <= agreed_on:
-            raise errors.InvalidPeriod("next_review_due must be after agreed_on")
         ceiling = self.plan_ceiling()
         if ceiling is None:
             raise errors.IndicativeBudgetRequired(

@@ -7,9 +7,13 @@ planned amount, spends recorded (net of reversals) and amounts declared on
 monitoring return lines (a queried return's lines are taken back out). Actual
 per category is `ledger.plan_vs_actual.actual`, the same as one budget's
 plan-versus-actual answer. Outcome ratings are copied from reviews; a plan's
-revision keeps the latest rating of an outcome it keeps. The read and the write
-run in the projection's single thread, in notification order, so a row read
-while deciding an event's writes is the previous event's.
+revision keeps the latest rating of an outcome it keeps.
+
+What an event's writes depend on besides the event (the ratings a plan revision
+carries over, the lines a queried return takes back) is kept in memory as the
+events are seen, because a rebuild computes a whole batch's writes before it
+applies them; after a restart a budget's first such event reads the committed
+rows, which then hold every earlier event.
 """
 
 from __future__ import annotations
@@ -52,6 +56,24 @@ UNKNOWN_ROUTE = "unknown"
 class PlansProjection(ReadModelProjection):
     name = "plans"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: each budget's outcome ratings ({outcome id: rating or None}), and each return's lines
+        self.ratings: dict[str, dict[str, str | None]] = {}
+        self.returned: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
+
+    def _ratings(self, budget_id: str) -> dict[str, str | None]:
+        if budget_id not in self.ratings:
+            self.ratings[budget_id] = self.view.ratings(budget_id)
+        return self.ratings[budget_id]
+
+    def _lines_of(self, budget_id: str, return_id: str) -> list[tuple[str, Decimal]]:
+        key = (budget_id, return_id)
+        if key not in self.returned:
+            rows = self.view.return_lines(budget_id, return_id)
+            self.returned[key] = [(r["category"], from_pence(r["amount"])) for r in rows]
+        return self.returned[key]
+
     def writes(self, event: Any, tracking: Tracking) -> list[Write]:  # type: ignore[override]
         if not isinstance(event, ev.BudgetEvent):
             return []
@@ -68,6 +90,7 @@ class PlansProjection(ReadModelProjection):
                 "family_ref": event.family_ref,
             }
             lines = [("line", {"id": budget_id, "category": c.value}) for c in Category]
+            self.ratings[budget_id] = {}
             return [("open", {**figures, **row, "cohort": event.cohort}), *lines]
         return [("figures", figures), *self._facts(budget_id, event)]
 
@@ -78,17 +101,20 @@ class PlansProjection(ReadModelProjection):
             return [_add(budget_id, "recorded", event.category, -event.amount)]
         if isinstance(event, ev.MonitoringReturnSubmitted):
             writes: list[Write] = []
+            self.returned[(budget_id, event.return_id)] = [
+                (li["category"], li["amount"]) for li in event.lines or []
+            ]
             for line in event.lines or []:
                 kept = {"id": budget_id, "rid": event.return_id, "category": line["category"]}
                 writes += [("return_line", {**kept, "amount": to_pence(line["amount"])})]
                 writes += [_add(budget_id, "declared", line["category"], line["amount"])]
             return writes
         if isinstance(event, ev.MonitoringReturnQueried):
-            return [_add(budget_id, "declared", r["category"], -from_pence(r["amount"]))
-                    for r in self.view.return_lines(budget_id, event.return_id)]  # fmt: skip
+            return [_add(budget_id, "declared", c, -a) for c, a in self._lines_of(budget_id, event.return_id)]
         if isinstance(event, pe.SupportPlanAgreed):  # and its revisions
             return self._plan(budget_id, event)
         if isinstance(event, ev.BudgetReviewed):
+            self._ratings(budget_id).update({o["outcome_id"]: o["rating"] for o in event.outcomes})
             rated = [
                 ("rate", {"id": budget_id, "oid": o["outcome_id"], "rating": o["rating"]})
                 for o in event.outcomes
@@ -101,7 +127,8 @@ class PlansProjection(ReadModelProjection):
         return []
 
     def _plan(self, budget_id: str, event: pe.SupportPlanAgreed) -> list[Write]:
-        ratings = self.view.ratings(budget_id)
+        ratings = self._ratings(budget_id)
+        self.ratings[budget_id] = {o["outcome_id"]: ratings.get(o["outcome_id"]) for o in event.outcomes}
         planned: dict[str, Decimal] = {}
         for line in event.planned:
             planned[line["category"]] = planned.get(line["category"], ZERO) + line["amount"]

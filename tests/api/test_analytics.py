@@ -144,4 +144,5 @@ def test_portfolio_and_monitoring_answers_have_their_typed_shapes(live_api: Api)
         "overdue",
         "discrepancies",
         "returns_overdue",
+        "reviews_overdue",
     }

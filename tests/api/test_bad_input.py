@@ -177,6 +177,46 @@ BAD["lines"] = [
     [{"category": "transport", "amount": "90.00", "units": "2"}],
     [{"category": "transport", "amount": "89.99"}],  # adds up to less than the declared 90.00
 ]
+# --- the decision pathway (issue 9) ---
+BAD["outcomes"] = [
+    "O1",
+    [],
+    [{"id": "O1"}],
+    [{"id": "O1", "text": "t", "colour": "red"}],
+    [{"id": "", "text": "t"}],
+]
+BAD["planned"] = [
+    "480.00",
+    [{"category": "bogus", "amount": "1.00"}],
+    [{"category": "transport", "amount": 1}],
+    [{"category": "transport", "amount": "0.00"}],
+    [{"category": "transport", "amount": "1.00", "stream": "lottery"}],
+    [{"category": "transport", "amount": "1.00", "units": "2"}],
+]
+PLAN_FIELDS = {
+    "outcomes": ("outcomes", True),
+    "planned": ("planned", True),
+    "agreed_on": ("date", True),
+    "next_review_due": ("date", True),
+}
+FIELDS["POST /v1/budgets/{id}/indicative-budget"] = {
+    "ras": ("ras", True),
+    "completed_with_family": ("bool", True),
+}
+FIELDS["POST /v1/budgets/{id}/support-plan"] = PLAN_FIELDS
+FIELDS["POST /v1/budgets/{id}/support-plan/revisions"] = {**PLAN_FIELDS, "reason": ("reason", True)}
+FIELDS["POST /v1/budgets/{id}/panel-decisions"] = {
+    "panel_date": ("date", True),
+    "reference": ("name", True),
+    "chair_role": ("name", True),
+    "amount": ("money+", True),
+    "notes": ("notes", False),
+}
+FIELDS["POST /v1/budgets/{id}/previous-package"] = {
+    "cost": ("money", True),
+    "entry_route": ("enum", True),
+    "notes": ("notes", False),
+}
 BODY_ROUTES = [BY_NAME[name] for name in FIELDS]
 
 

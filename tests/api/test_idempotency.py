@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from ledger import errors
+from ledger.aggregates.plan_state import PlannedLine
 from ledger.idempotency import Once, Replayed, fingerprint
 from ledger.use_cases import LedgerService
 from tests.api.conftest import Api, Prepared, prepare, problem_of, spend_body
@@ -71,6 +72,10 @@ def another(route: Route, prepared: Prepared) -> tuple[str, dict[str, Any] | Non
     field = next((f for f in TEXT_FIELDS if f in body), None)
     if field is None and "confirmed_on" in body:  # budget schemes: a date is all the body holds
         return route.url(prepared), {"confirmed_on": "2026-04-03"}, {}
+    if field is None and "agreed_on" in body:  # a support plan: agreed on another day
+        return route.url(prepared), {**body, "agreed_on": "2026-04-21"}, {}
+    if field is None and "completed_with_family" in body:  # an indicative budget
+        return route.url(prepared), {**body, "completed_with_family": not body["completed_with_family"]}, {}
     changed = {**body, field: body[field] + "-2"} if field else {**body, "gated": not body["gated"]}
     return route.url(prepared), changed, {}
 
@@ -92,7 +97,18 @@ SETUP: dict[str, Callable[[LedgerService, Prepared], Prepared]] = {
     # budget schemes: a spend held for approval, on a budget whose scheme has a threshold
     "POST /v1/budgets/{id}/spends/{spend_id}/approval": lambda s, p: a_held_spend(s, p),
     "POST /v1/budgets/{id}/spends/{spend_id}/rejection": lambda s, p: a_held_spend(s, p),
+    # the decision pathway: an indicative budget comes before the allocation; a revision needs a plan
+    "POST /v1/budgets/{id}/indicative-budget": a_new_budget,
+    "POST /v1/budgets/{id}/support-plan/revisions": lambda s, p: with_a_plan(s, p),
 }
+
+
+def with_a_plan(service: LedgerService, prepared: Prepared) -> Prepared:
+    plan = [PlannedLine("personal_assistant", Decimal("100.00"))]
+    service.agree_support_plan(
+        CASEWORKER, prepared.budget_id, [("O1", "a break")], plan, date(2026, 4, 20), date(2026, 10, 20)
+    )
+    return prepared
 
 
 def a_held_spend(service: LedgerService, prepared: Prepared) -> Prepared:

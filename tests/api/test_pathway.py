@@ -163,6 +163,16 @@ def test_a_caseworker_walks_a_family_from_the_ras_to_reviewed_outcomes(live_api:
     assert kinds[:5] == ["BudgetOpened", "IndicativeBudgetSet", "SupportPlanAgreed", "PanelDecisionRecorded",
                          "AllocationDecided"]  # fmt: skip
 
+    pack = api.get(f"{b}/dispute-pack", "auditor").json()
+    assert pack["pathway"]["indicative"]["amount"] == "850.00"
+    assert [p["plan_version"] for p in pack["pathway"]["support_plans"]] == [1]
+    assert [(d["decision_id"], d["amount"]) for d in pack["pathway"]["panel_decisions"]] == [
+        ("P1", "1000.00")
+    ]
+    assert pack["ras"][0]["version"] == 2 and pack["ras"][0]["matches"] is True  # the indicative budget's RAS
+    page = api.get(f"{b}/dispute-pack", "family_own", headers={"Accept": "text/html"}).text
+    assert "decision RP-31" in page and "a weekly break for the carer" in page
+
     # 9. commissioners' analytics and the overdue review (due 2027-01-15; 17 days late on 2027-02-01)
     api.client.app.state.read_side.wait(api.service.recorder.max_notification_id(), timeout=20)  # type: ignore[attr-defined]
     monitoring = api.get("/v1/analytics/monitoring", params={"today": "2027-02-01"}).json()

@@ -19,12 +19,14 @@ from hypothesis import strategies as st
 from ledger import errors
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.spending import SpendRequest
+from ledger.aggregates.state import ReturnLine
 from ledger.aggregates.vocabulary import Category, FundingStream, Management, Unit
 from ledger.envelopes import set_envelope
 from ledger.schemes.published import publish_scheme
 from ledger.use_cases import LedgerService
 from tests.builders import open_budget
 from tests.conftest import CASEWORKER, COMMISSIONER
+from tests.projections.plan_commands import PATHWAY_COMMANDS
 
 COMMANDS = (
     "open",
@@ -58,6 +60,12 @@ COMMANDS = (
     "resume",
     "close",
     "envelope",
+    # the decision pathway (issue 9)
+    "indicative",
+    "plan",
+    "plan",
+    "review",
+    "previous",
 )
 MAX_BUDGETS = 4
 STEPS = st.lists(
@@ -201,7 +209,11 @@ def _reverse(app: LedgerService, b: Budget, size: int, pick: int) -> None:
 
 def _return(app: LedgerService, b: Budget, size: int, pick: int) -> None:
     start = b.period_start + timedelta(days=pick % 100)
-    app.submit_return(CW, b.id, start, start + timedelta(days=60 + pick % 120), Decimal(size * 3), "notes")
+    declared = Decimal(size * 3)
+    lines = [ReturnLine(list(Category)[pick % len(Category)], declared)] if pick & 4 else None
+    app.submit_return(
+        CW, b.id, start, start + timedelta(days=60 + pick % 120), declared, "notes", lines=lines
+    )
 
 
 def _decide(accept: bool) -> Any:
@@ -260,4 +272,5 @@ BUDGET_COMMANDS = {
     "suspend": lambda app, b, size, pick: app.suspend_budget(CW, b.id, "paused"),
     "resume": lambda app, b, size, pick: app.resume_budget(CW, b.id, "resumed"),
     "close": _close,
+    **PATHWAY_COMMANDS,
 }

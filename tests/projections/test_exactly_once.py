@@ -22,7 +22,7 @@ from ledger.projections import readside as readside_module
 from ledger.projections.readside import ReadSide
 from ledger.projections.registry import READ_MODELS
 from ledger.use_cases import LedgerService
-from tests.projections import folds
+from tests.projections import folds, plan_folds
 from tests.projections.commands import random_steps, run
 
 TODAY = date(2026, 10, 1)
@@ -56,6 +56,7 @@ ANSWERS: dict[str, Callable[[Any], Any]] = {
     "portfolio": lambda v: v.portfolio(),
     "surplus": lambda v: folds.actual_surplus(v.surplus()),
     "providers": lambda v: folds.actual_providers(v.unit_costs()),
+    "plans": lambda v: (plan_folds.actual_cells(v.plans()), plan_folds.actual_routes(v.plans())),
 }
 EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "balances": folds.expected_balances,
@@ -67,6 +68,7 @@ EXPECTED: dict[str, Callable[[folds.Replay], Any]] = {
     "portfolio": folds.expected_portfolio,
     "surplus": folds.expected_surplus,
     "providers": folds.expected_providers,
+    "plans": lambda s: (plan_folds.expected_cells(s.budgets), plan_folds.expected_routes(s.budgets)),
 }
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from ledger.projections.readside import ReadSide
 from ledger.projections.registry import READ_MODELS
 from ledger.use_cases import LedgerService
-from tests.projections import folds
+from tests.projections import folds, plan_folds
 from tests.projections.commands import STEPS, Step, random_steps, run
 
 TODAY = date(2026, 10, 1)
@@ -41,6 +41,8 @@ def answers(side: ReadSide) -> dict[str, Any]:
         "portfolio": [side.view("portfolio").portfolio(y) for y in YEARS],
         "surplus": side.view("surplus").surplus(),
         "providers": side.view("providers").unit_costs(),
+        "plans": [side.view("plans").plans(c) for c in (None, "pilot")],
+        "reviews_overdue": side.view("plans").reviews_overdue(TODAY),
     }
 
 
@@ -60,6 +62,9 @@ def check_against_fold(app: LedgerService, side: ReadSide) -> None:
         assert side.view("portfolio").portfolio(year) == folds.expected_portfolio(state, year)
     assert folds.actual_surplus(side.view("surplus").surplus()) == folds.expected_surplus(state)
     assert folds.actual_providers(side.view("providers").unit_costs()) == folds.expected_providers(state)
+    plans = side.view("plans").plans()
+    assert plan_folds.actual_cells(plans) == plan_folds.expected_cells(state.budgets)
+    assert plan_folds.actual_routes(plans) == plan_folds.expected_routes(state.budgets)
 
 
 def check_everything(url: str, steps: list[Step]) -> None:

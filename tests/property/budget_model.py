@@ -53,6 +53,12 @@ class Model:
     last_release_version: int = 0
     trials: dict[str, Trial] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
+    # --- the decision pathway (issue 9), under a scheme with this panel threshold ---
+    panel_threshold: Decimal = Decimal("100.00")
+    indicative: Decimal | None = None
+    plan_total: Decimal | None = None
+    outcomes: list[str] = field(default_factory=list)
+    panels: list[Decimal] = field(default_factory=list)
 
     # --- figures ---------------------------------------------------------------------
     @property
@@ -79,8 +85,13 @@ class Model:
         return self.instalments[number - 1] if 1 <= number <= len(self.instalments) else None
 
     # --- allocation and instalments ----------------------------------------------------
-    def expect_decide(self) -> Error:
-        return self.closed() or first((self.allocated is not None, errors.AllocationAlreadyDecided))
+    def expect_decide(self, amount: Decimal) -> Error:
+        over = self.indicative is not None and amount > self.indicative + self.panel_threshold
+        return self.closed() or first(
+            (self.allocated is not None, errors.AllocationAlreadyDecided),
+            (self.plan_total is not None and self.plan_total > amount, errors.PlannedAboveAllocation),
+            (over and not any(p >= amount for p in self.panels), errors.PanelDecisionRequired),
+        )
 
     def decided(self, amounts: dict[str, Decimal]) -> None:
         self.allocated = total(to_money(a) for a in amounts.values())
@@ -88,6 +99,7 @@ class Model:
 
     def expect_revise(self, amount: Decimal) -> Error:
         return self.needs_allocation() or first(
+            (self.plan_total is not None and self.plan_total > amount, errors.PlannedAboveAllocation),
             (amount < self.released, errors.RevisionBelowReleased),
             (amount < self.scheduled, errors.ScheduleExceedsAllocation),
         )
@@ -203,3 +215,26 @@ class Model:
             return self.closed() or first((self.available != 0, errors.FundsRemaining))
         needed = "active" if new_status == "suspended" else "suspended"
         return first((self.status != needed, errors.InvalidStatusTransition))
+
+    # --- the decision pathway -------------------------------------------------------------
+    def expect_indicative(self, amount: Decimal) -> Error:
+        return self.closed() or first(
+            (self.allocated is not None, errors.IndicativeAfterAllocation),
+            (self.plan_total is not None and self.plan_total > amount, errors.PlannedAboveIndicative),
+        )
+
+    def expect_plan(self, planned: Decimal, revising: bool) -> Error:
+        ceiling = self.allocated if self.allocated is not None else self.indicative
+        above = errors.PlannedAboveAllocation if self.allocated is not None else errors.PlannedAboveIndicative
+        return self.closed() or first(
+            (revising and self.plan_total is None, errors.SupportPlanNotAgreed),
+            (not revising and self.plan_total is not None, errors.SupportPlanAlreadyAgreed),
+            (ceiling is None, errors.IndicativeBudgetRequired),
+            (ceiling is not None and planned > ceiling, above),
+        )
+
+    def expect_review(self, rated: list[str]) -> Error:
+        return self.closed() or first(
+            (bool(set(rated) - set(self.outcomes)), errors.UnknownOutcome),
+            (bool(set(self.outcomes) - set(rated)), errors.OutcomeNotRated),
+        )

@@ -23,13 +23,31 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from ledger import errors
 from ledger.aggregates import events as ev
 from ledger.aggregates.budget import Budget
+from ledger.aggregates.plan_state import OutcomeRatingIn, PlannedLine
 from ledger.audit import verify_chain
-from ledger.money import ZERO, to_money
+from ledger.money import ZERO, to_money, total
+from ledger.ras import Assessment, assess, get_scheme
+from ledger.schemes import parse
 from tests.conftest import BROKER, CASEWORKER, FAMILY
 from tests.property.budget_model import Error, Instalment, Model, Trial
-from tests.unit.factories import IN_PERIOD, PERIOD_END, PERIOD_START, a_spend, new_budget, state_of
+from tests.unit.factories import (
+    IN_PERIOD,
+    PERIOD_END,
+    PERIOD_START,
+    TARGETED_ANSWERS,
+    a_spend,
+    new_budget,
+    state_of,
+)
 
 REFUSED = object()
+#: the default scheme's rules, with a Resource Panel above the indicative amount plus 100.00
+PANEL_SCHEME = parse({"id": "panel-above-100", "version": 1, "title": "panel", "panel_threshold": "100.00"})
+#: indicative budgets of 850.00, 600.00 and 1530.00 from the points scheme
+ASSESSMENTS = [
+    assess(get_scheme("short-breaks-points", 1), {**TARGETED_ANSWERS, **change})
+    for change in ({}, {"behaviour": "some", "carer_resilience": "coping"}, {"night_support": "substantial"})
+]
 
 amounts = st.decimals(min_value="0.00", max_value="400.00", places=2) | st.decimals(
     min_value="0.00", max_value="2000.00", places=2
@@ -52,7 +70,7 @@ def a_number(instalments: list[Any]) -> st.SearchStrategy[int]:
 class BudgetMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.budget = new_budget(period_start=PERIOD_START, period_end=PERIOD_END)
+        self.budget = new_budget(period_start=PERIOD_START, period_end=PERIOD_END, scheme=PANEL_SCHEME)
         self.events: list[Any] = list(self.budget.collect_events())
         self.model = Model(period=(PERIOD_START, PERIOD_END))
 
@@ -75,9 +93,16 @@ class BudgetMachine(RuleBasedStateMachine):
         self.model.version += len(recorded)
         return result
 
-    @initialize(start=st.sampled_from(["open", "allocated", "funded", "funded with a gate"]))
+    @initialize(
+        start=st.sampled_from(["open", "allocated", "funded", "funded with a gate", "assessed", "planned"])
+    )
     def start(self, start: str) -> None:
         """Begin at any stage of a budget's life, so short runs still reach the later rules."""
+        if start in ("assessed", "planned"):  # the pathway: the allocation waits on them
+            self.set_indicative(ASSESSMENTS[0])
+            if start == "planned":
+                self.agree_support_plan(Decimal("500.00"), 2, revising=False)
+            return
         if start != "open":
             self.decide_allocation(Decimal("1000.00"), None)
         if start.startswith("funded"):
@@ -90,12 +115,9 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(social=positive_amounts, health=st.none() | positive_amounts)
     def decide_allocation(self, social: Decimal, health: Decimal | None) -> None:
         amounts = {"social_care": social} | ({"health": health} if health is not None else {})
-        if (
-            self.attempt(
-                self.model.expect_decide(), self.budget.decide_allocation, CASEWORKER, amounts, "panel"
-            )
-            is not REFUSED
-        ):
+        expected = self.model.expect_decide(total(to_money(a) for a in amounts.values()))
+        decide = self.budget.decide_allocation
+        if self.attempt(expected, decide, CASEWORKER, amounts, "panel", None, "differs") is not REFUSED:
             self.model.decided(amounts)
 
     @rule(amount=positive_amounts)
@@ -326,6 +348,81 @@ class BudgetMachine(RuleBasedStateMachine):
             is not REFUSED
         ):
             self.model.status = "closed"
+
+    # --- the decision pathway (issue 9) -----------------------------------------------------
+    @rule(assessment=st.sampled_from(ASSESSMENTS))
+    def set_indicative(self, assessment: Assessment) -> None:
+        expected = self.model.expect_indicative(assessment.indicative_amount)
+        if self.attempt(expected, self.budget.set_indicative, CASEWORKER, assessment, True) is not REFUSED:
+            self.model.indicative = assessment.indicative_amount
+
+    @rule(planned=positive_amounts, outcomes=st.integers(1, 3), revising=st.booleans())
+    def agree_support_plan(self, planned: Decimal, outcomes: int, revising: bool) -> None:
+        ids = [f"O{n}" for n in range(1, outcomes + 1)]
+        version = self.attempt(
+            self.model.expect_plan(to_money(planned), revising),
+            self.budget.agree_support_plan,
+            CASEWORKER,
+            [(i, "an outcome") for i in ids],
+            [PlannedLine("personal_assistant", planned)],
+            PERIOD_START,
+            IN_PERIOD,
+            "reviewed" if revising else None,
+        )
+        if version is not REFUSED:
+            self.model.plan_total, self.model.outcomes = to_money(planned), ids
+            assert version == len(self.budget.plans)
+
+    @precondition(lambda self: self.model.indicative is not None and self.model.allocated is None)
+    @rule(above=st.decimals(min_value="-50.00", max_value="300.00", places=2))
+    def decide_near_the_panel_threshold(self, above: Decimal) -> None:
+        """An allocation around the indicative amount plus the threshold: the panel rule's edge."""
+        self.decide_allocation(self.model.indicative + PANEL_SCHEME.panel_threshold + above, None)  # type: ignore[operator]
+
+    @rule(amount=positive_amounts)
+    def record_panel_decision(self, amount: Decimal) -> None:
+        decision = self.attempt(
+            self.model.closed(),
+            self.budget.record_panel_decision,
+            CASEWORKER,
+            IN_PERIOD,
+            "RP",
+            "chair",
+            amount,
+            "",
+        )
+        if decision is not REFUSED:
+            self.model.panels.append(to_money(amount))
+
+    @rule(data=st.data())
+    def review(self, data: st.DataObject) -> None:
+        """Rate the plan's outcomes: all of them, or one left out, or one it does not have."""
+        rated = data.draw(
+            st.sampled_from([self.model.outcomes, self.model.outcomes[1:], [*self.model.outcomes, "O9"]])
+        )
+        ratings = [OutcomeRatingIn(o, "met") for o in rated]
+        args = (CASEWORKER, IN_PERIOD, "reviewed", PERIOD_END, ratings)
+        self.attempt(self.model.expect_review(rated), self.budget.review, *args)
+
+    @invariant()
+    def the_planned_total_is_never_above_the_indicative_or_decided_amount(self) -> None:
+        b = self.budget
+        assert (b.support_plan.planned_total if b.support_plan else None) == self.model.plan_total
+        ceiling = b.plan_ceiling()
+        if b.support_plan is not None:
+            assert ceiling is not None and b.support_plan.planned_total <= ceiling[0]
+
+    @invariant()
+    def an_allocation_above_the_panel_threshold_names_a_panel_decision_for_it(self) -> None:
+        for each in self.events:
+            if not isinstance(each, ev.AllocationDecided) or each.indicative_amount is None:
+                continue
+            decided = total(each.amounts.values())
+            if decided > each.indicative_amount + PANEL_SCHEME.panel_threshold:
+                assert each.panel_decision_id is not None
+                assert self.budget.panel_decisions[each.panel_decision_id].amount >= decided
+            else:
+                assert each.panel_decision_id is None
 
     # --- the laws -------------------------------------------------------------------------
     def real_figures(self) -> tuple[Decimal, ...]:
