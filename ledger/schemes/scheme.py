@@ -24,6 +24,8 @@ from ledger.errors import InvalidAmount, InvalidScheme
 from ledger.money import PENNY, ZERO, to_non_negative_money
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+#: provider rules (issue 10), added after the first schemes were published
+LATER_RULES = ("register_required", "medical_task_training", "in_house_excluded", "overnight_thresholds")
 
 
 class _Frozen(BaseModel):
@@ -140,8 +142,15 @@ class BudgetScheme(_Frozen):
         return f"{self.id}@{self.version}"
 
     def document(self) -> dict[str, Any]:
-        """The canonical JSON document (what is stored, pinned and fingerprinted)."""
+        """The canonical JSON document (what is stored, pinned and fingerprinted).
+
+        Rules added after schemes were first published are left out while unset, so a scheme
+        that does not use them keeps the fingerprint it was published with.
+        """
         plain: dict[str, Any] = json.loads(self.model_dump_json())
+        for key in LATER_RULES:
+            if not plain.get(key):
+                plain.pop(key, None)
         return plain
 
     @property
