@@ -26,6 +26,7 @@ from ledger.access_log import AccessLog
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
+from ledger.aggregates.provider import ProviderIndex
 from ledger.aggregates.reference import BudgetReference, reference_id
 from ledger.idempotency import Once, records
 from ledger.key_use import KeyUse
@@ -50,7 +51,7 @@ class Outcome(Generic[T]):
 
 class Ledger(Application[UUID]):
     name = "ledger"
-    snapshotting_intervals = {Budget: 100, KeyRing: 50}
+    snapshotting_intervals = {Budget: 100, KeyRing: 50, ProviderIndex: 100}
 
     def __init__(
         self, env: dict[str, str] | None = None, url: str | None = None, settings: Settings | None = None

@@ -11,37 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 from ledger import errors
 from ledger.access import Action, authorize
 from ledger.aggregates.actor import Actor
-from ledger.aggregates.provider import Approval, Provider, Standing, provider_id
+from ledger.aggregates.provider import INDEX_ID, Approval, Provider, ProviderIndex, Standing, provider_id
 from ledger.idempotency import Once, records
 
-INDEX_ID: UUID = uuid5(NAMESPACE_URL, "https://ledger.invalid/provider-index")
 ATTEMPTS = 5
 T = TypeVar("T")
-
-
-class ProviderIndex(Aggregate):
-    """Every registered provider's id, in the order registered: what `GET /v1/providers` walks."""
-
-    @staticmethod
-    def create_id() -> UUID:
-        return INDEX_ID
-
-    @event("Created")
-    def __init__(self) -> None:
-        self.provider_ids: list[str] = []
-
-    @event("Listed")
-    def list_provider(self, provider_id: str) -> None:
-        self.provider_ids.append(provider_id)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from api.schemas.types import (
     Category,
@@ -131,7 +139,9 @@ class SpendIn(TrialSpendIn):
     )
     funding_stream: Stream | None = Field(default=None, description="must be one the allocation has")
     provider_id: ProviderId | None = Field(
-        default=None, description="the provider from the register; required where the scheme says so"
+        default=None,
+        validate_default=True,
+        description="the provider from the register; required where the scheme says so",
     )
     medical_tasks: list[Task] | None = Field(
         default=None, max_length=20, description="medical tasks the care involves, e.g. tracheostomy_care"
@@ -139,6 +149,14 @@ class SpendIn(TrialSpendIn):
     nights_override_reason: Reason | None = Field(
         default=None, description="why this spend may take a child's overnight nights past a scheme threshold"
     )
+
+    @field_validator("provider_id")
+    @classmethod
+    def _names_a_provider(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A spend names who is paid: free text, a register entry, or both."""
+        if value is None and "provider" in info.data and info.data["provider"] is None:
+            raise ValueError("a spend names its provider: provider (free text) or provider_id (the register)")
+        return value
 
 
 class ReversalIn(BaseModel):

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from ledger import errors
 from ledger.aggregates.actor import Actor
@@ -29,6 +29,7 @@ from ledger.aggregates.text import check_fields
 from ledger.aggregates.vocabulary import ApprovalKind, ProviderKind, check_choice
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://ledger.invalid/provider")
+INDEX_ID: UUID = uuid5(NAMESPACE_URL, "https://ledger.invalid/provider-index")
 #: a reference, not a name: capitals, digits and separators, with at least one digit ("PA-0042")
 REFERENCE = re.compile(r"^(?=[^0-9]*[0-9])[A-Z0-9]+(?:[-/.][A-Z0-9]+)*$")
 #: a medical task's name is a word of the council's list ("tracheostomy_care"), not free text
@@ -211,3 +212,19 @@ class Provider(Aggregate):
     def expiring(self, start: date, end: date) -> list[Approval]:
         """Approvals still in force on `start` whose validity ends by `end`."""
         return [a for a in self.approvals.values() if a.valid_on(start) and a.valid_to <= end]
+
+
+class ProviderIndex(Aggregate):
+    """Every registered provider's id, in the order registered: what `GET /v1/providers` walks."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return INDEX_ID
+
+    @event("Created")
+    def __init__(self) -> None:
+        self.provider_ids: list[str] = []
+
+    @event("Listed")
+    def list_provider(self, provider_id: str) -> None:
+        self.provider_ids.append(provider_id)

@@ -24,6 +24,14 @@ from ledger.errors import InvalidAmount, InvalidScheme
 from ledger.money import PENNY, ZERO, to_non_negative_money
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+#: provider rules (issue 10), added after the first schemes were published
+LATER_RULES = (
+    "pathway",
+    "register_required",
+    "medical_task_training",
+    "in_house_excluded",
+    "overnight_thresholds",
+)
 
 
 class _Frozen(BaseModel):
@@ -108,17 +116,6 @@ class RasChoice(_Frozen):
     version: int = Field(ge=1)
 
 
-#: fields added after schemes were first published: left out of the document while unset, so a
-#: scheme published before them keeps its document and fingerprint
-_LATER_FIELDS = (
-    "pathway",
-    "register_required",
-    "medical_task_training",
-    "in_house_excluded",
-    "overnight_thresholds",
-)
-
-
 class BudgetScheme(_Frozen):
     """The rules a budget pins when it opens; `None` and empty lists mean "no such rule"."""
 
@@ -166,9 +163,15 @@ class BudgetScheme(_Frozen):
         return f"{self.id}@{self.version}"
 
     def document(self) -> dict[str, Any]:
-        """The canonical JSON document (what is stored, pinned and fingerprinted)."""
-        unset = {name for name in _LATER_FIELDS if getattr(self, name) in (None, [])}
-        plain: dict[str, Any] = json.loads(self.model_dump_json(exclude=unset or None))
+        """The canonical JSON document (what is stored, pinned and fingerprinted).
+
+        Rules added after schemes were first published are left out while unset, so a scheme
+        that does not use them keeps the fingerprint it was published with.
+        """
+        plain: dict[str, Any] = json.loads(self.model_dump_json())
+        for key in LATER_RULES:
+            if not plain.get(key):
+                plain.pop(key, None)
         return plain
 
     @property

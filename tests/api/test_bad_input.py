@@ -169,6 +169,19 @@ FIELDS["POST /v1/budgets"] |= {"scheme": ("name", False), "scheme_version": ("in
 FIELDS["POST /v1/budgets/{id}/monitoring-returns"]["lines"] = ("lines", False)
 FIELDS["POST /v1/budgets/{id}/bank-account-confirmation"] = {"confirmed_on": ("date", True)}
 FIELDS["POST /v1/budgets/{id}/spends/{spend_id}/rejection"] = {"reason": ("reason", True)}
+# --- providers (issue 10) ---
+FIELDS["POST /v1/providers"] = {
+    "reference": ("name", True),
+    "kind": ("enum", True),
+    "in_house": ("bool", True),
+}
+FIELDS["POST /v1/providers/{provider_id}/approvals"] = {
+    "approval": ("enum", True),
+    "valid_from": ("date", True),
+    "valid_to": ("date", True),
+    "evidence_ref": ("name", True),
+}
+FIELDS["POST /v1/providers/{provider_id}/approvals/{approval_id}/revocation"] = {"reason": ("reason", True)}
 BAD["lines"] = [
     "90.00",
     [{"category": "bogus", "amount": "90.00"}],
@@ -300,7 +313,7 @@ def test_validation_problems_list_the_failing_fields(api: Api, prepared: Prepare
     problem = problem_of(route.call(api, prepared, "caseworker", json=body), 422, "invalid-input")
     assert sorted(tuple(e["loc"]) for e in problem["errors"]) == [
         ("body", "amount"),
-        ("body", "provider"),
+        ("body", "provider_id"),  # issue 10: a spend names provider (free text) or provider_id
         ("body", "service_date"),
     ]
     assert "amount" in problem["detail"] and all(e["msg"] for e in problem["errors"])
