@@ -65,6 +65,8 @@ class Action(StrEnum):
     CHECKPOINTS = "checkpoints"
     STATEMENT = "statement"
     DISPUTE_PACK = "dispute_pack"
+    # --- erasure of a family's free text (ledger.erasure) ---
+    ERASE_FAMILY_TEXT = "erase_family_text"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -115,6 +117,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.CHECKPOINTS: {AUDITOR, ADMIN},
         Action.STATEMENT: {CW, AUDITOR, BROKER, FAMILY},
         Action.DISPUTE_PACK: {CW, AUDITOR, FAMILY},
+        Action.ERASE_FAMILY_TEXT: {ADMIN},
     }.items()
 }
 
@@ -161,6 +164,7 @@ DOING: dict[Action, str] = {
     Action.CHECKPOINTS: "make or list the ledger's checkpoints",
     Action.STATEMENT: "read a budget's statement",
     Action.DISPUTE_PACK: "read a budget's dispute pack",
+    Action.ERASE_FAMILY_TEXT: "erase a family's free text",
 }
 
 

@@ -41,7 +41,13 @@ class LedgerService(Ledger):
             actor,
             "allocate",
             budget_id,
-            lambda b: b.decide_allocation(actor, amounts, rationale, assessment, variance_reason),
+            lambda b: b.decide_allocation(
+                actor,
+                amounts,
+                self.seal(b, "rationale", rationale),
+                assessment,
+                self.seal(b, "variance_reason", variance_reason),
+            ),
             once=once,
         )
 
@@ -58,7 +64,7 @@ class LedgerService(Ledger):
             actor,
             "allocate",
             budget_id,
-            lambda b: b.revise_allocation(actor, amounts, reason, dispute_id),
+            lambda b: b.revise_allocation(actor, amounts, self.seal(b, "reason", reason), dispute_id),
             once=once,
         )
 
@@ -90,7 +96,11 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, number: int, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "instalments", budget_id, lambda b: b.cancel_instalment(actor, number, reason), once=once
+            actor,
+            "instalments",
+            budget_id,
+            lambda b: b.cancel_instalment(actor, number, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def record_spend(
@@ -103,7 +113,11 @@ class LedgerService(Ledger):
     ) -> Outcome[Spend]:
         spend_id = self.spend_id(budget_id, idempotency_key)
         return self.change(
-            actor, "record_spend", budget_id, lambda b: b.record_spend(actor, spend_id, request), once=once
+            actor,
+            "record_spend",
+            budget_id,
+            lambda b: b.record_spend(actor, spend_id, self.sealed_request(b, request)),
+            once=once,
         )
 
     def reverse_spend(
@@ -119,7 +133,7 @@ class LedgerService(Ledger):
             actor,
             "record_spend",
             budget_id,
-            lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id),
+            lambda b: b.reverse_spend(actor, spend_id, self.seal(b, "reason", reason), dispute_id),
             once=once,
         )
 
@@ -138,7 +152,9 @@ class LedgerService(Ledger):
             actor,
             "submit_return",
             budget_id,
-            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes, lines),
+            lambda b: b.submit_return(
+                actor, period_start, period_end, declared_spent, self.seal(b, "notes", notes), lines
+            ),
             once=once,
         )
 
@@ -153,14 +169,22 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, return_id: str, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason), once=once
+            actor,
+            "take_return",
+            budget_id,
+            lambda b: b.query_return(actor, return_id, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def recover_surplus(
         self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "recover", budget_id, lambda b: b.recover_surplus(actor, amount, reason), once=once
+            actor,
+            "recover",
+            budget_id,
+            lambda b: b.recover_surplus(actor, amount, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def start_trial(
@@ -196,7 +220,7 @@ class LedgerService(Ledger):
             actor,
             "trial_spend",
             budget_id,
-            lambda b: b.record_trial_spend(actor, trial_id, spend_id, request),
+            lambda b: b.record_trial_spend(actor, trial_id, spend_id, self.sealed_request(b, request)),
             once=once,
         )
 
@@ -204,7 +228,11 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, trial_id: str, outcome: str, notes: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "trial", budget_id, lambda b: b.conclude_trial(actor, trial_id, outcome, notes), once=once
+            actor,
+            "trial",
+            budget_id,
+            lambda b: b.conclude_trial(actor, trial_id, outcome, self.seal(b, "notes", notes)),
+            once=once,
         )
 
     def raise_dispute(
@@ -220,7 +248,7 @@ class LedgerService(Ledger):
             actor,
             "raise_dispute",
             budget_id,
-            lambda b: b.raise_dispute(actor, subject, grounds, subject_ref),
+            lambda b: b.raise_dispute(actor, subject, self.seal(b, "grounds", grounds), subject_ref),
             once=once,
         )
 
@@ -237,7 +265,7 @@ class LedgerService(Ledger):
             actor,
             "resolve_dispute",
             budget_id,
-            lambda b: b.resolve_dispute(actor, dispute_id, outcome, resolution),
+            lambda b: b.resolve_dispute(actor, dispute_id, outcome, self.seal(b, "resolution", resolution)),
             once=once,
         )
 
@@ -254,24 +282,30 @@ class LedgerService(Ledger):
             actor,
             "review",
             budget_id,
-            lambda b: b.review(actor, reviewed_on, summary, next_review_due),
+            lambda b: b.review(actor, reviewed_on, self.seal(b, "summary", summary), next_review_due),
             once=once,
         )
 
     def suspend_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.suspend(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.suspend(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     def resume_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.resume(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.resume(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     def close_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.close(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     # --- budget schemes (ledger.schemes): published as data, pinned by a budget when it opens ----
     def open_budget(
@@ -318,5 +352,9 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason), once=once
+            actor,
+            "approve_spend",
+            budget_id,
+            lambda b: b.reject_spend(actor, spend_id, self.seal(b, "reason", reason)),
+            once=once,
         )

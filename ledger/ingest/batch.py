@@ -134,7 +134,7 @@ def _apply(
         spend_id = str(uuid5(budget_id, f"ingest/{row.row_id}"))
         known = spend_id in budget.spends
         try:
-            budget.record_spend(actor, spend_id, row.request)
+            budget.record_spend(actor, spend_id, ledger.sealed_request(budget, row.request))
         except errors.LedgerError as e:
             out.append(_refused(row, e))
             continue
