@@ -112,7 +112,7 @@ class TextKeys:
         return statement.on_conflict_do_nothing()
 
     def _run(self, statement: Any, fetch: bool = False, secure: bool = False) -> list[dict[str, Any]]:
-        compiled = statement.compile(dialect=self.dialect)
+        compiled = statement.compile(dialect=self.dialect, compile_kwargs={"render_postcompile": True})
         self._create_once()
         if secure and not self.postgres:  # overwrite the old bytes, not only unlink them
             with self.datastore.get_connection(commit=True) as conn:

@@ -22,6 +22,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -148,7 +149,7 @@ def history(
         "version", "recorded at", "who", "what", "why", "available", title=f"budget {found.reference}"
     )
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(escape(cell) for cell in row))  # recorded text is not rich markup: "[erased ...]"
     out.print(table)
 
 

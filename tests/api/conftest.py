@@ -97,6 +97,7 @@ class Prepared:
     dispute_id: str = "D1"
     pending_instalment: int = 2
     cancellable_instalment: int = 3
+    family_ref: str = "FAM-001"  # the family of every budget `prepare` opens
 
     def ids(self) -> dict[str, Any]:
         return {"id": self.budget_id, **{k: v for k, v in vars(self).items() if k != "budget_id"}}
