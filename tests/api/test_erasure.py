@@ -48,9 +48,7 @@ def raw_store(service: LedgerService) -> bytes:
             )
         ]
         rows = [
-            str(row)
-            for table in tables
-            for row in conn.execute(f'SELECT t::text FROM {schema}."{table}" t')
+            str(row) for table in tables for row in conn.execute(f'SELECT t::text FROM {schema}."{table}" t')
         ]
     return "\n".join(rows).encode()
 
