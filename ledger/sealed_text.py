@@ -73,13 +73,14 @@ def seal(key_id: str, key: bytes, text: str) -> str:
     return f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
 
 
-def open_token(key_id: str, key: Key, body: str) -> str:
+def open_token(key_id: str, key: Key | AESSIV, body: str) -> str:
     """The plaintext of one sealed string, or the erasure marker if its key is gone."""
     if isinstance(key, Erased):
         return key.marker
+    cipher = AESSIV(key) if isinstance(key, bytes) else key
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        return AESSIV(key).decrypt(raw, [key_id.encode()]).decode()
+        return cipher.decrypt(raw, [key_id.encode()]).decode()
     except (InvalidTag, ValueError):
         return ERASED  # not made by this key: show nothing rather than guess
 
@@ -98,7 +99,9 @@ def reveal(value: Any, lookup: Lookup) -> Any:
     ids = key_ids(value)
     if not ids:
         return value
-    keys = {**{i: Erased(None) for i in ids}, **lookup(ids)}
+    found = lookup(ids)
+    keys = {i: AESSIV(k) if isinstance(k, bytes) else k for i, k in found.items()}
+    keys.update({i: Erased(None) for i in ids - found.keys()})
     return _map(
         value, lambda text: TOKEN.sub(lambda m: open_token(m.group(1), keys[m.group(1)], m.group(2)), text)
     )

@@ -30,6 +30,7 @@ from sqlalchemy import Column, Index, MetaData, Table, Text, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from ledger.ops.tables import TABLES_LOCK
 from ledger.sealed_text import Erased, Key, new_key
 
 TABLE = "text_keys"
@@ -105,6 +106,10 @@ class TextKeys:
             self._scrub()
         return {budget_id: 1 for budget_id in {row["budget_id"] for row in rows}}
 
+    def create(self) -> None:
+        """Make the table now (`ledger migrate`), not on first use."""
+        self._create_once()
+
     # --- the store ---------------------------------------------------------------------
     def _insert_if_none(self, row: dict[str, Any]) -> Any:
         dialect_insert = postgresql.insert if self.postgres else sqlite.insert
@@ -141,6 +146,8 @@ class TextKeys:
             t = self.table
             ddl = [str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect))]
             ddl += [str(CreateIndex(i, if_not_exists=True).compile(dialect=self.dialect)) for i in t.indexes]
+            if self.postgres:  # CREATE ... IF NOT EXISTS races other processes: take the tables lock
+                ddl.insert(0, f"SELECT pg_advisory_xact_lock({TABLES_LOCK})")
             with self.datastore.transaction(commit=True) as cursor:
                 for statement in ddl:
                     cursor.execute(statement)
