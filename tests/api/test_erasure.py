@@ -87,22 +87,25 @@ def family_with_text(api: Api, ref: str) -> Family:
     for path, body in writes:
         answer = api.post(path, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
         assert answer.status_code in (200, 201), (path, answer.text)
+    api.service.take_snapshot(budget)  # a snapshot holds the budget's state, text and all
     return Family(ref, budget, secrets)
 
 
 def answers_of(api: Api, family: Family) -> str:
     """Every answer that shows the budget's text: JSON, CSV and HTML, as one string."""
     b = f"/v1/budgets/{family.budget}"
-    texts = [
-        api.get(b, "auditor").text,
-        api.get(b + "/history", "auditor").text,
-        api.get(b + "/spends", "auditor").text,
-        api.get(b + "/monitoring-returns", "auditor").text,
-        api.get(b + "/statement", "auditor").text,
-        api.get(b + "/statement", "auditor", headers={"Accept": "text/csv"}).text,
-        api.get(b + "/dispute-pack", "auditor").text,
-        api.get(b + "/dispute-pack", "auditor", headers={"Accept": "text/html"}).text,
+    answers = [
+        api.get(b, "auditor"),
+        api.get(b + "/history", "auditor"),
+        api.get(b + "/spends", "auditor"),
+        api.get(b + "/monitoring-returns", "auditor"),
+        api.get(b + "/statement", "auditor"),
+        api.get(b + "/statement", "auditor", headers={"Accept": "text/csv"}),
+        api.get(b + "/dispute-pack", "auditor"),
+        api.get(b + "/dispute-pack", "auditor", headers={"Accept": "text/html"}),
     ]
+    assert [a.status_code for a in answers] == [200] * len(answers), [a.text for a in answers]
+    texts = [a.text for a in answers]
     return "\n".join(texts)
 
 
