@@ -169,6 +169,8 @@ FIELDS["POST /v1/budgets"] |= {"scheme": ("name", False), "scheme_version": ("in
 FIELDS["POST /v1/budgets/{id}/monitoring-returns"]["lines"] = ("lines", False)
 FIELDS["POST /v1/budgets/{id}/bank-account-confirmation"] = {"confirmed_on": ("date", True)}
 FIELDS["POST /v1/budgets/{id}/spends/{spend_id}/rejection"] = {"reason": ("reason", True)}
+# --- erasure of a family's free text ---
+FIELDS["POST /v1/families/{family_ref}/erasure"] = {"reason": ("reason", True)}
 BAD["lines"] = [
     "90.00",
     [{"category": "bogus", "amount": "90.00"}],
