@@ -18,10 +18,12 @@ from uuid import UUID
 
 import psycopg
 
+from ledger import audit
+from ledger.erasure import erase_family_text
 from ledger.use_cases import LedgerService
 from tests.api.conftest import Api, problem_of, spend_body
 from tests.builders import open_funded_budget
-from tests.conftest import CASEWORKER
+from tests.conftest import ADMIN, AUDITOR, CASEWORKER
 
 ERASE = "/v1/families/{}/erasure"
 
@@ -264,3 +266,22 @@ def test_the_command_line_erases_and_shows_the_text_as_erased(run: Any, ledger: 
         out = run(*args).stdout
         assert "moving house secretly" not in out and "[erased" in out
     assert run("erase-family", "FAM-NONE", "--reason", "request 13").exit_code != 0
+
+
+def test_a_key_erased_by_one_process_is_unusable_by_another_at_once(ledger: LedgerService) -> None:
+    """Two ledgers on one store, as two server processes: no key outlives its erasure in a cache."""
+    other = LedgerService(url=ledger.url)
+    try:
+        budget = open_funded_budget(ledger, family_ref="FAM-TWO")
+        ledger.suspend_budget(CASEWORKER, budget, "hospital stay")
+        history = _reasons(other, budget)
+        assert "hospital stay" in history  # the other process reads it (and has looked its key up)
+        erase_family_text(ledger, ADMIN, "FAM-TWO", "request 21")
+        assert "hospital stay" not in _reasons(other, budget) and "[erased " in _reasons(other, budget)
+    finally:
+        other.close()
+
+
+def _reasons(service: LedgerService, budget: UUID) -> str:
+    events = audit.history(service, AUDITOR, budget)
+    return json.dumps(service.reveal([audit.describe(e)["data"] for e in events]), default=str)
