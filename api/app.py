@@ -20,6 +20,7 @@ from starlette.routing import compile_path
 
 from api import docs, errors, health, observability, openapi, outage, pages, problems, writes
 from api import security as security_layer
+from api.reveal import RevealSealedText
 from api.routers import access_log as access_log_router
 from api.routers import (
     allocation,
@@ -29,6 +30,7 @@ from api.routers import (
     dispute_pack,
     disputes,
     envelopes,
+    families,
     ingest,
     instalments,
     ledger_proof,
@@ -75,6 +77,7 @@ ROUTERS: list[APIRouter] = [
     statement.router,
     dispute_pack.router,
     providers.router,  # issue 10
+    families.router,  # erasure of a family's free text (ledger.erasure)
 ]
 DESCRIPTION = """\
 The ledger of individual budgets for short breaks.
@@ -133,6 +136,7 @@ def create_app(
     app.state.service, app.state.tables = (service, None) if service is not None else open_ledger(settings)
     app.state.read_side = read_side or ReadSide(app.state.service.url)
     app.state.run_projections = settings.run_projections if run_projections is None else run_projections
+    app.add_middleware(RevealSealedText)  # innermost: every JSON answer's sealed text opened (ledger.erasure)
     errors.install(app)
     writes.install(app)  # a repeated request's answer (Idempotency-Key)
     batch = {"/v1" + ingest.PATH: settings.max_batch_bytes}

@@ -73,6 +73,8 @@ class Action(StrEnum):
     PROVIDERS_WRITE = "providers_write"
     PROVIDERS_READ = "providers_read"
     ANALYTICS_PROVIDERS = "analytics_providers"
+    # --- erasure of a family's free text (ledger.erasure) ---
+    ERASE_FAMILY_TEXT = "erase_family_text"
 
 
 CW, BROKER, FAMILY = Role.CASEWORKER, Role.BROKER, Role.FAMILY
@@ -131,6 +133,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         Action.PROVIDERS_WRITE: {CW, ADMIN},
         Action.PROVIDERS_READ: {CW, BROKER, AUDITOR},
         Action.ANALYTICS_PROVIDERS: {COMMISSIONER, AUDITOR},
+        Action.ERASE_FAMILY_TEXT: {ADMIN},
     }.items()
 }
 
@@ -184,6 +187,7 @@ DOING: dict[Action, str] = {
     Action.PROVIDERS_WRITE: "register providers or record their approvals",
     Action.PROVIDERS_READ: "read the provider register",
     Action.ANALYTICS_PROVIDERS: "read unit costs by provider",
+    Action.ERASE_FAMILY_TEXT: "erase a family's free text",
 }
 
 

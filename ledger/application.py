@@ -13,27 +13,31 @@ if a retry after a lost reply already recorded it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar, overload
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from ledger import errors
+from ledger import errors, sealed_text
 from ledger.access import authorize, is_scoped, out_of_scope
 from ledger.access_log import AccessLog
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.keyring import KeyRing
+from ledger.aggregates.plan_state import OutcomeRatingIn
 from ledger.aggregates.provider import ProviderIndex
 from ledger.aggregates.reference import BudgetReference, reference_id
+from ledger.aggregates.spending import SpendRequest
+from ledger.aggregates.text import check_text
 from ledger.idempotency import Once, records
 from ledger.key_use import KeyUse
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.store import persistence_env, register_ledger_transcodings
+from ledger.text_keys import TextKeys
 
 T = TypeVar("T")
 #: the default retry bound (`Settings.max_attempts`), for callers without a ledger at hand
@@ -72,6 +76,7 @@ class Ledger(Application[UUID]):
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
         self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
+        self.text_keys = TextKeys(self.recorder.datastore)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self.access_log.close()
@@ -122,12 +127,50 @@ class Ledger(Application[UUID]):
             return None
         return claim.budget_id  # type: ignore[no-any-return]
 
+    # --- a family's free text (ledger.sealed_text) -------------------------------
+    @overload
+    def seal(self, budget: Budget, field: str, text: str) -> str: ...
+    @overload
+    def seal(self, budget: Budget, field: str, text: None) -> None: ...
+    def seal(self, budget: Budget, field: str, text: str | None) -> str | None:
+        """`text` sealed with `budget`'s key, once the domain's safe-text check has passed on it."""
+        if text is None or not text.strip():
+            return text  # the domain refuses blank text as before, or keeps the absent
+        check_text(field, text)
+        return sealed_text.seal(*self.text_keys.key_for(budget.id, budget.family_ref), text)
+
+    def sealed_request(self, budget: Budget, request: SpendRequest) -> SpendRequest:
+        return replace(
+            request,
+            description=self.seal(budget, "description", request.description),
+            nights_override_reason=self.seal(
+                budget, "nights_override_reason", request.nights_override_reason
+            ),
+        )
+
+    def sealed_outcomes(self, budget: Budget, outcomes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """A support plan's outcomes with each outcome's text sealed (the ids stay readable)."""
+        return [(outcome_id, self.seal(budget, "text", text)) for outcome_id, text in outcomes]
+
+    def sealed_ratings(
+        self, budget: Budget, ratings: list[OutcomeRatingIn] | None
+    ) -> list[OutcomeRatingIn] | None:
+        """A review's ratings with each note sealed (the ratings stay readable)."""
+        if ratings is None:
+            return None
+        return [replace(r, note=self.seal(budget, "note", r.note)) for r in ratings]
+
+    def reveal(self, value: T) -> T:
+        """`value` (an answer, a page's data) with each sealed text readable, or marked erased."""
+        return sealed_text.reveal(value, self.text_keys.lookup)  # type: ignore[no-any-return]
+
     # --- writing -----------------------------------------------------------------
     def open_budget(self, actor: Actor, once: Once | None = None, **fields: Any) -> Outcome[UUID]:
         authorize(actor, "open")
         if once:
             once.check(self.repository)
         budget = Budget.open(actor, **fields)
+        self.text_keys.key_for(budget.id, budget.family_ref)  # the family's key table knows every budget
         claim = BudgetReference(reference=budget.reference, budget_id=budget.id)
         try:
             recordings = self.save(budget, claim, *records(once, budget, budget.id))

@@ -87,6 +87,10 @@ SENTENCES: dict[str, Callable[[Any], str]] = {
     "BudgetSuspended": lambda _: "The budget was suspended.",
     "BudgetResumed": lambda _: "The budget was resumed.",
     "BudgetClosed": lambda _: "The budget was closed.",
+    "FamilyTextErased": lambda _: (
+        "The family's written words (descriptions, notes, reasons) were erased on request;"
+        " the amounts and the proof are unchanged."
+    ),
 }
 #: the fields that say why, in the order they are looked for
 WHY = ("reason", "rationale", "variance_reason", "grounds", "resolution", "summary", "notes")

@@ -33,6 +33,10 @@ class BudgetNotFound(NotFound):
     """No budget has that id."""
 
 
+class FamilyNotFound(NotFound):
+    """No budget has that family reference."""
+
+
 class ItemNotFound(NotFound):
     """No instalment, spend, return, trial or dispute of that budget has that id."""
 

@@ -46,7 +46,13 @@ class LedgerService(Ledger):
             actor,
             "allocate",
             budget_id,
-            lambda b: b.decide_allocation(actor, amounts, rationale, assessment, variance_reason),
+            lambda b: b.decide_allocation(
+                actor,
+                amounts,
+                self.seal(b, "rationale", rationale),
+                assessment,
+                self.seal(b, "variance_reason", variance_reason),
+            ),
             once=once,
         )
 
@@ -63,7 +69,7 @@ class LedgerService(Ledger):
             actor,
             "allocate",
             budget_id,
-            lambda b: b.revise_allocation(actor, amounts, reason, dispute_id),
+            lambda b: b.revise_allocation(actor, amounts, self.seal(b, "reason", reason), dispute_id),
             once=once,
         )
 
@@ -95,7 +101,11 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, number: int, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "instalments", budget_id, lambda b: b.cancel_instalment(actor, number, reason), once=once
+            actor,
+            "instalments",
+            budget_id,
+            lambda b: b.cancel_instalment(actor, number, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def record_spend(
@@ -114,7 +124,7 @@ class LedgerService(Ledger):
             actor,
             "record_spend",
             budget_id,
-            lambda b: b.record_spend(actor, spend_id, request, standing),
+            lambda b: b.record_spend(actor, spend_id, self.sealed_request(b, request), standing),
             once=once,
         )
 
@@ -131,7 +141,7 @@ class LedgerService(Ledger):
             actor,
             "record_spend",
             budget_id,
-            lambda b: b.reverse_spend(actor, spend_id, reason, dispute_id),
+            lambda b: b.reverse_spend(actor, spend_id, self.seal(b, "reason", reason), dispute_id),
             once=once,
         )
 
@@ -150,7 +160,9 @@ class LedgerService(Ledger):
             actor,
             "submit_return",
             budget_id,
-            lambda b: b.submit_return(actor, period_start, period_end, declared_spent, notes, lines),
+            lambda b: b.submit_return(
+                actor, period_start, period_end, declared_spent, self.seal(b, "notes", notes), lines
+            ),
             once=once,
         )
 
@@ -165,14 +177,22 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, return_id: str, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "take_return", budget_id, lambda b: b.query_return(actor, return_id, reason), once=once
+            actor,
+            "take_return",
+            budget_id,
+            lambda b: b.query_return(actor, return_id, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def recover_surplus(
         self, actor: Actor, budget_id: UUID, amount: Decimal, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "recover", budget_id, lambda b: b.recover_surplus(actor, amount, reason), once=once
+            actor,
+            "recover",
+            budget_id,
+            lambda b: b.recover_surplus(actor, amount, self.seal(b, "reason", reason)),
+            once=once,
         )
 
     def start_trial(
@@ -208,7 +228,7 @@ class LedgerService(Ledger):
             actor,
             "trial_spend",
             budget_id,
-            lambda b: b.record_trial_spend(actor, trial_id, spend_id, request),
+            lambda b: b.record_trial_spend(actor, trial_id, spend_id, self.sealed_request(b, request)),
             once=once,
         )
 
@@ -216,7 +236,11 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, trial_id: str, outcome: str, notes: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "trial", budget_id, lambda b: b.conclude_trial(actor, trial_id, outcome, notes), once=once
+            actor,
+            "trial",
+            budget_id,
+            lambda b: b.conclude_trial(actor, trial_id, outcome, self.seal(b, "notes", notes)),
+            once=once,
         )
 
     def raise_dispute(
@@ -232,7 +256,7 @@ class LedgerService(Ledger):
             actor,
             "raise_dispute",
             budget_id,
-            lambda b: b.raise_dispute(actor, subject, grounds, subject_ref),
+            lambda b: b.raise_dispute(actor, subject, self.seal(b, "grounds", grounds), subject_ref),
             once=once,
         )
 
@@ -249,7 +273,7 @@ class LedgerService(Ledger):
             actor,
             "resolve_dispute",
             budget_id,
-            lambda b: b.resolve_dispute(actor, dispute_id, outcome, resolution),
+            lambda b: b.resolve_dispute(actor, dispute_id, outcome, self.seal(b, "resolution", resolution)),
             once=once,
         )
 
@@ -267,7 +291,13 @@ class LedgerService(Ledger):
             actor,
             "review",
             budget_id,
-            lambda b: b.review(actor, reviewed_on, summary, next_review_due, outcomes),
+            lambda b: b.review(
+                actor,
+                reviewed_on,
+                self.seal(b, "summary", summary),
+                next_review_due,
+                self.sealed_ratings(b, outcomes),
+            ),
             once=once,
         )
 
@@ -306,7 +336,14 @@ class LedgerService(Ledger):
             actor,
             Action.PLAN,
             budget_id,
-            lambda b: b.agree_support_plan(actor, outcomes, planned, agreed_on, next_review_due, reason),
+            lambda b: b.agree_support_plan(
+                actor,
+                self.sealed_outcomes(b, outcomes),
+                planned,
+                agreed_on,
+                next_review_due,
+                self.seal(b, "reason", reason),
+            ),
             once=once,
         )
 
@@ -325,7 +362,9 @@ class LedgerService(Ledger):
             actor,
             Action.PLAN,
             budget_id,
-            lambda b: b.record_panel_decision(actor, panel_date, reference, chair_role, amount, notes),
+            lambda b: b.record_panel_decision(
+                actor, panel_date, reference, chair_role, amount, self.seal(b, "notes", notes)
+            ),
             once=once,
         )
 
@@ -342,7 +381,7 @@ class LedgerService(Ledger):
             actor,
             Action.PLAN,
             budget_id,
-            lambda b: b.record_previous_package(actor, cost, entry_route, notes),
+            lambda b: b.record_previous_package(actor, cost, entry_route, self.seal(b, "notes", notes)),
             once=once,
         )
 
@@ -352,17 +391,23 @@ class LedgerService(Ledger):
     def suspend_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.suspend(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.suspend(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     def resume_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.resume(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.resume(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     def close_budget(
         self, actor: Actor, budget_id: UUID, reason: str, once: Once | None = None
     ) -> Outcome[None]:
-        return self.change(actor, "status", budget_id, lambda b: b.close(actor, reason), once=once)
+        return self.change(
+            actor, "status", budget_id, lambda b: b.close(actor, self.seal(b, "reason", reason)), once=once
+        )
 
     # --- budget schemes (ledger.schemes): published as data, pinned by a budget when it opens ----
     def open_budget(
@@ -419,5 +464,9 @@ class LedgerService(Ledger):
         self, actor: Actor, budget_id: UUID, spend_id: str, reason: str, once: Once | None = None
     ) -> Outcome[None]:
         return self.change(
-            actor, "approve_spend", budget_id, lambda b: b.reject_spend(actor, spend_id, reason), once=once
+            actor,
+            "approve_spend",
+            budget_id,
+            lambda b: b.reject_spend(actor, spend_id, self.seal(b, "reason", reason)),
+            once=once,
         )

@@ -47,7 +47,7 @@ def wants_html(request: Request) -> bool:
 def read_dispute_pack(request: Request, budget_id: BudgetId, actor: PackReader, service: ServiceDep) -> Any:
     """Every decision with who, when and why; the RAS scored again; corrections, disputes and the
     chain's verification (auditor, caseworker, the family for its own budget)."""
-    pack = dispute_pack(service, actor, budget_id)
+    pack = service.reveal(dispute_pack(service, actor, budget_id))  # erased text marked erased
     if wants_html(request):
         return HTMLResponse(render(pack, root(request)), headers=HEADERS)
     return pack

@@ -62,7 +62,7 @@ def read_statement(
 ) -> Any:
     """Opening balance, releases, spends, reversals, recoveries and closing balance by business date
     (caseworker, auditor, broker and family for their own)."""
-    result = statement(service, actor, budget_id, date_from, date_to)
+    result = service.reveal(statement(service, actor, budget_id, date_from, date_to))
     if wants_csv(request):
         return Response(statement_csv(result), media_type="text/csv; charset=utf-8")
     return StatementOut.of(result)

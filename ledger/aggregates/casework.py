@@ -193,3 +193,8 @@ class CaseworkCommands(BudgetBase):
                 f"{self.available} is still available: recover the surplus before closing"
             )
         self.record(ev.BudgetClosed(**self.stamp(actor), reason=reason))
+
+    def record_text_erasure(self, actor: Actor, reason: str, keys_destroyed: int) -> None:
+        """Record an erasure of the family's text; allowed whatever the budget's status, a closed one too."""
+        require_text("reason", reason)
+        self.record(ev.FamilyTextErased(**self.stamp(actor), reason=reason, keys_destroyed=keys_destroyed))

@@ -400,6 +400,18 @@ class BudgetClosed(BudgetEvent):
         budget.status = BudgetStatus.CLOSED
 
 
+@dataclass(frozen=True)
+class FamilyTextErased(BudgetEvent):
+    """The family's free text was made unreadable on a lawful request: its keys were destroyed.
+
+    Nothing else changes: amounts, categories and the chain stay as they were, so
+    applying it leaves the budget's state (and so every figure) untouched.
+    """
+
+    reason: str
+    keys_destroyed: int
+
+
 # --- budget scheme rules (ledger.schemes) ----------------------------------------------------
 @dataclass(frozen=True)
 class BankAccountConfirmed(BudgetEvent):

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import audit, budgets, demo, envelopes, ingest, keys, projections, schemes, serve
+from ledger.cli import audit, budgets, demo, envelopes, erasure, ingest, keys, projections, schemes, serve
 from ledger.cli import backup as backup_command  # operations (ledger.ops)
 from ledger.cli import migrate as migrate_command
 from ledger.cli.context import load_settings, uses_store
@@ -49,6 +49,7 @@ app.command("history")(audit.history)
 app.command("state")(audit.state)
 app.command("export")(audit.export)
 app.command("dispute-pack")(audit.dispute_pack_command)
+app.command("erase-family")(erasure.erase_family)
 
 
 def ledger_version() -> str:

@@ -22,6 +22,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -139,23 +140,29 @@ def history(
         found = _budget(service, budget)
         events = audit.history(service, CLI_AUDITOR, found.id, _instant(as_of))
         names = actor_names(service)
-    if format_ == Format.JSON:
-        typer.echo(json.dumps([audit.describe(e, names) for e in events], indent=2, default=_text))
-        return
+        if format_ == Format.JSON:
+            described = service.reveal([audit.describe(e, names) for e in events])
+            typer.echo(json.dumps(described, indent=2, default=_text))
+            return
+        rows = service.reveal([_row(e, names) for e in events])  # erased text marked erased
     table = Table(
         "version", "recorded at", "who", "what", "why", "available", title=f"budget {found.reference}"
     )
-    for e in events:
-        who = names.get(e.actor_id) or e.actor_id
-        table.add_row(
-            str(e.originator_version),
-            e.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
-            f"{who} ({e.actor_role})",
-            sentence(e),
-            why(e) or "",
-            f"{e.figures.available:.2f}",
-        )
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))  # recorded text is not rich markup: "[erased ...]"
     out.print(table)
+
+
+def _row(e: Any, names: dict[str, str]) -> list[str]:
+    who = names.get(e.actor_id) or e.actor_id
+    return [
+        str(e.originator_version),
+        e.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+        f"{who} ({e.actor_role})",
+        sentence(e),
+        why(e) or "",
+        f"{e.figures.available:.2f}",
+    ]
 
 
 @uses_store
@@ -219,7 +226,7 @@ def dispute_pack_command(
 
     with ledger_service() as service:
         found = _budget(service, budget)
-        pack = dispute_pack(service, CLI_AUDITOR, found.id)
+        pack = service.reveal(dispute_pack(service, CLI_AUDITOR, found.id))  # erased text marked erased
     if out_file.suffix.lower() in (".html", ".htm"):
         out_file.write_text(render(pack, base=""), encoding="utf-8")
     else:

@@ -135,7 +135,12 @@ def _apply(
         spend_id = str(uuid5(budget_id, f"ingest/{row.row_id}"))
         known = spend_id in budget.spends
         try:
-            budget.record_spend(actor, spend_id, row.request, standing_of(ledger, row.request.provider_id))
+            budget.record_spend(
+                actor,
+                spend_id,
+                ledger.sealed_request(budget, row.request),
+                standing_of(ledger, row.request.provider_id),
+            )
         except errors.LedgerError as e:
             out.append(_refused(row, e))
             continue

@@ -18,11 +18,12 @@ def migrate(settings: Settings) -> list[str]:
     """Create every table of `settings`' store; the names of what was made sure of."""
     service = LedgerService(settings=settings)
     try:
+        service.text_keys.create()  # the keys of families' free text (ledger.text_keys)
         read_side = ReadSide(settings.url)
         try:
             for model in read_side.models:
                 read_side.position(model.name)  # opening a view creates its tables and tracking
-            return ["events", "snapshots", "generations", *(m.name for m in read_side.models)]
+            return ["events", "snapshots", "text_keys", "generations", *(m.name for m in read_side.models)]
         finally:
             read_side.stop()
     finally:

@@ -100,6 +100,7 @@ class Prepared:
     cancellable_instalment: int = 3
     provider_id: str = ""  # a register entry with one approval (issue 10)
     approval_id: str = "A1"
+    family_ref: str = "FAM-001"  # the family of every budget `prepare` opens
 
     def ids(self) -> dict[str, Any]:
         return {"id": self.budget_id, **{k: v for k, v in vars(self).items() if k != "budget_id"}}

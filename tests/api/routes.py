@@ -186,6 +186,8 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/ledger/verification", _allowed(AUDITOR)),
     Route("GET", B + "/statement", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", B + "/dispute-pack", _allowed(CW, AUDITOR, FAMILY)),
+    # --- erasure of a family's free text ---
+    Route("POST", "/v1/families/{family_ref}/erasure", _allowed(ADMIN), lambda p: {"reason": "request 4411"}),
     # paged lists of one budget (issue 12: answers that do not grow)
     Route("GET", B + "/spends", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", B + "/monitoring-returns", _allowed(CW, AUDITOR, BROKER, FAMILY)),

@@ -182,6 +182,8 @@ FIELDS["POST /v1/providers/{provider_id}/approvals"] = {
     "evidence_ref": ("name", True),
 }
 FIELDS["POST /v1/providers/{provider_id}/approvals/{approval_id}/revocation"] = {"reason": ("reason", True)}
+# --- erasure of a family's free text ---
+FIELDS["POST /v1/families/{family_ref}/erasure"] = {"reason": ("reason", True)}
 BAD["lines"] = [
     "90.00",
     [{"category": "bogus", "amount": "90.00"}],

@@ -22,7 +22,7 @@ from ledger.aggregates.state import ReturnLine
 from ledger.ras import assess, get_scheme
 from ledger.schemes import parse
 from tests.builders import a_spend
-from tests.conftest import BROKER, CASEWORKER, FAMILY
+from tests.conftest import ADMIN, BROKER, CASEWORKER, FAMILY
 
 PERIOD_START = date(2026, 4, 1)
 PERIOD_END = date(2027, 3, 31)
@@ -215,10 +215,11 @@ def refuses(budget: Budget, error: type[Exception]) -> Iterator[pytest.Exception
 
 
 def a_budget_with_every_event() -> Budget:
-    """`a_budget_with_every_kind_of_state`, then its surplus recovered and the budget closed."""
+    """`a_budget_with_every_kind_of_state`, then its surplus recovered, the budget closed, its text erased."""
     budget = a_budget_with_every_kind_of_state()
     budget.recover_surplus(CASEWORKER, budget.available, "year end")
     budget.close(CASEWORKER, "year end")
+    budget.record_text_erasure(ADMIN, "erasure request 4411", 1)
     return budget
 
 
