@@ -78,13 +78,23 @@ def stores(which: str) -> Iterator[Callable[[], Any]]:
     if which in ("sqlite", "both"):
         yield sqlite_store
     if which in ("postgres", "both"):
-        try:
-            with psycopg.connect(PG_URL, connect_timeout=3):
-                pass
-        except psycopg.OperationalError as e:
-            print(f"(PostgreSQL at {PG_URL} is unreachable, skipped: {e})")
+        if not postgres_answers():
             return
         yield postgres_store
+
+
+def postgres_answers(patience: float = 120.0) -> bool:
+    """Whether PostgreSQL takes a connection; waits while it is full (other tests on a shared server)."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with psycopg.connect(PG_URL, connect_timeout=3):
+                return True
+        except psycopg.OperationalError as e:
+            if "too many clients" not in str(e) or time.monotonic() > deadline:
+                print(f"(PostgreSQL at {PG_URL} is unreachable, skipped: {e})")
+                return False
+            time.sleep(2)
 
 
 def seconds(work: Callable[[], object]) -> float:

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from contextlib import closing
 from datetime import date, timedelta
 
-from benchmarks._common import Store, options, print_table, seconds, stores
+from benchmarks._common import Store, options, seconds, stores
+from benchmarks.report import Section
 from benchmarks.write_spends import CASEWORKER, CATEGORIES, funded_budgets
 from ledger.ingest import ingest, read_rows
 from ledger.use_cases import LedgerService
@@ -102,18 +103,22 @@ def measure(store: Store, n: int, budgets: int) -> list[list[object]]:
     ]
 
 
+def section(quick: bool, which: str) -> Section:
+    n, budgets = QUICK if quick else FULL
+    result = Section(
+        "ingest",
+        f"Month-end ingest: {n:,} rows over {budgets} budgets (ratio to the store's bulk load)",
+        ["store", "path", "rows", "rows per second", "vs raw"],
+    )
+    for make in stores(which):
+        with make() as store:
+            result.rows += measure(store, n, budgets)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = options(__doc__, argv)
-    n, budgets = QUICK if args.quick else FULL
-    rows: list[list[object]] = []
-    for make in stores(args.store):
-        with make() as store:
-            rows += measure(store, n, budgets)
-    print_table(
-        f"Month-end ingest: {n:,} rows over {budgets} budgets",
-        ["store", "path", "rows", "rows per second", "vs raw"],
-        rows,
-    )
+    section(args.quick, args.store).print()
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID, uuid4
 
-from benchmarks._common import Store, median_seconds, options, print_table, stores
+from benchmarks._common import Store, median_seconds, options, stores
+from benchmarks.report import Section
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.spending import SpendRequest
@@ -112,18 +113,22 @@ def measure(store: Store, events: int, runs: int) -> list[list[object]]:
     return [[store.name, name, events, f"{t * 1000:,.1f}", f"{t / baseline:.1f}x"] for name, t in timings]
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    args = options(__doc__, argv)
-    events, runs = QUICK if args.quick else FULL
-    rows: list[list[object]] = []
-    for make_store in stores(args.store):
-        with make_store() as store:
-            rows.extend(measure(store, events, runs))
-    print_table(
+def section(quick: bool, which: str) -> Section:
+    events, runs = QUICK if quick else FULL
+    result = Section(
+        "load_budget",
         f"Loading one budget of {events:,} events (median of {runs} runs; ratio to the raw SELECT)",
         ["store", "how", "events", "ms", "vs raw"],
-        rows,
     )
+    for make_store in stores(which):
+        with make_store() as store:
+            result.rows.extend(measure(store, events, runs))
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = options(__doc__, argv)
+    section(args.quick, args.store).print()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,17 @@
-"""Creating, listing, revoking and checking API keys (the key ring lives in the ledger)."""
+"""Creating, listing, revoking and checking API keys (the key ring lives in the ledger).
+
+Every request checks its key, so `authenticate` keeps a decoded copy of the ring per
+ledger and asks the store only whether the ring has a newer event (one indexed
+`SELECT ... LIMIT 1`, as the library's fast-forward did) before using it: a key
+made or revoked in any process counts from the next request, as before, without
+the deep copy of the whole ring that loading it through the repository made.
+"""
 
 from __future__ import annotations
 
 import secrets
+import threading
+import weakref
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -65,14 +74,32 @@ def revoke_key(app: Ledger, key_id: str, reason: str, by: str = "cli") -> None:
     app.save(ring)
 
 
+#: per ledger, a ring decoded here and never mutated after: readers share it, a newer one replaces it
+_held: weakref.WeakKeyDictionary[Ledger, KeyRing] = weakref.WeakKeyDictionary()
+_loading = threading.Lock()
+
+
+def _current_ring(app: Ledger) -> KeyRing | None:
+    """The ring as stored now: the held copy unless the store has an event after it."""
+    held = _held.get(app)
+    if held is not None and not app.recorder.select_events(KEYRING_ID, gt=held.version, limit=1):
+        return held
+    with _loading:
+        try:
+            ring: Any = app.repository.get(KEYRING_ID)  # a deep copy of the library's cached ring
+        except AggregateNotFoundError:
+            return None
+        _held[app] = ring
+    return ring  # type: ignore[no-any-return]
+
+
 def authenticate(app: Ledger, secret: str, now: datetime | None = None) -> Actor | None:
     """The actor of a live key (not revoked, not expired), noting its use once a day; else None."""
     if not secret.startswith(KEY_PREFIX):
         return None
     now = now or datetime.now(UTC)
-    try:
-        ring: Any = app.repository.get(KEYRING_ID)
-    except AggregateNotFoundError:
+    ring = _current_ring(app)
+    if ring is None:
         return None
     entry: KeyEntry | None = ring.entry_for(secret, now)
     if entry is None:

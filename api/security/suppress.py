@@ -75,8 +75,11 @@ def portfolio(
     out["by_stream"], hidden = withhold(result["by_stream"], counts, threshold, STREAM_FIGURES)
     hidden_total += hidden
     out["envelopes"] = []
+    by_year: dict[int, dict[str, int]] = {}  # one count per year, not one per envelope
     for row in result["envelopes"]:
-        small = too_small or view.stream_families(row["year"]).get(row["stream"], 0) < threshold
+        if row["year"] not in by_year:
+            by_year[row["year"]] = view.stream_families(row["year"])
+        small = too_small or by_year[row["year"]].get(row["stream"], 0) < threshold
         if small and row["allocated"]:
             row = {**row, "allocated": None, "remaining": None, "suppressed": True}
             hidden_total += 1

@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    union,
 )
 from sqlalchemy.sql.expression import Executable
 
@@ -193,19 +194,21 @@ class PortfolioQueries(balances.BalancesQueries):
     def stream_families(self, year: int | None = None) -> dict[str, int]:
         """Security (issue 14): how many families each stream's row covers (allocated or spent)."""
         st, s, y, b = self.streams, self.spends, self.years, self.budgets
-        counted: dict[str, set[str]] = {}
+        parts = []
         for table, present in ((st, st.c.amount > 0), (s, s.c.amount != 0)):
             query = (
-                select(table.c.stream, b.c.family_ref)
+                select(table.c.stream.label("stream"), b.c.family_ref.label("family_ref"))
                 .join(y, y.c.budget_id == table.c.budget_id)
                 .join(b, b.c.budget_id == table.c.budget_id)
                 .where(present)
             )
             if year is not None:
                 query = query.where(y.c.year == year)
-            for row in self.select(query):
-                counted.setdefault(row["stream"], set()).add(row["family_ref"])
-        return {stream: len(families) for stream, families in counted.items()}
+            parts.append(query)
+        # the store counts distinct (stream, family) pairs: fetching one row per spend grew with the ledger
+        pairs = union(*parts).subquery()
+        counted = select(pairs.c.stream, func.count().label("families")).group_by(pairs.c.stream)
+        return {row["stream"]: int(row["families"]) for row in self.select(counted)}
 
     def _stream_allocated(self) -> list[dict[str, Any]]:
         st, y = self.streams, self.years

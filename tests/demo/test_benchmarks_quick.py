@@ -1,14 +1,25 @@
-"""Each benchmark runs in its quick form and prints its table, so the scripts cannot rot."""
+"""`python -m benchmarks --quick` runs each measurement at a tiny size and writes its JSON: it cannot rot."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from benchmarks import ingest, load_budget, write_spends
+from benchmarks.__main__ import main
 from benchmarks._common import PG_URL
+
+SQLITE_SECTIONS = {
+    "write_spends",
+    "spend_history",
+    "load_budget",
+    "ingest",
+    "read_at_scale.rebuild",
+    "read_at_scale.routes",
+}
 
 
 def postgres_answers() -> bool:
@@ -19,26 +30,36 @@ def postgres_answers() -> bool:
         return False
 
 
-@pytest.mark.parametrize("benchmark", [write_spends, load_budget], ids=lambda m: m.__name__.split(".")[-1])
-def test_the_quick_benchmark_prints_its_table(benchmark, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    benchmark.main(["--quick"])
-    out = capsys.readouterr().out
-    assert "| store" in out and "vs raw" in out
-    rows = [line for line in out.splitlines() if line.startswith("| sqlite")]
-    assert len(rows) >= 2 and all(re.search(r"\d+\.\d+x\s+\|$", row) for row in rows)
-    if postgres_answers():
-        assert sum(line.startswith("| postgres") for line in out.splitlines()) >= 2
+def ratios(section: dict[str, object]) -> list[str]:
+    return [str(row[-1]) for row in section["rows"]]  # type: ignore[attr-defined,index]
 
 
-def test_the_quick_ingest_benchmark_prints_its_ratios_against_the_bulk_load(
-    capsys: pytest.CaptureFixture[str],
+def test_the_quick_suite_prints_its_tables_and_writes_every_ratio_to_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ingest.main(["--quick", "--store", "sqlite"])
+    results = tmp_path / "latest.json"
+    assert main(["--quick", "--store", "sqlite", "--json", str(results)]) == 0
     out = capsys.readouterr().out
-    rows = [line for line in out.splitlines() if line.startswith("| sqlite")]
-    assert [row.split("|")[2].strip() for row in rows] == [
-        "executemany (baseline)",
-        "ledger ingest",
-        "ledger ingest, again",
+    document = json.loads(results.read_text())
+    sections = {s["name"]: s for s in document["sections"]}
+    assert set(sections) == SQLITE_SECTIONS
+    for section in sections.values():
+        assert section["rows"] and section["title"] in out
+        assert all(re.fullmatch(r"\d+(\.\d+)?x", ratio) for ratio in ratios(section)), section["name"]
+    assert {row[1] for row in sections["spend_history"]["rows"]} >= {"cache off"}
+    assert len(document["machine_at_start"]["load_average_1_5_15"]) == 3
+
+
+@pytest.mark.skipif(not postgres_answers(), reason="PostgreSQL does not answer")
+def test_the_quick_http_measurement_serves_both_routes_without_a_refusal(tmp_path: Path) -> None:
+    results = tmp_path / "http.json"
+    assert main(["--quick", "--store", "postgres", "--only", "http_load", "--json", str(results)]) == 0
+    (section,) = json.loads(results.read_text())["sections"]
+    rows = section["rows"]
+    assert [(row[0], row[1]) for row in rows] == [
+        ("bare route (baseline)", 1),
+        ("ledger", 1),
+        ("bare route (baseline)", 2),
+        ("ledger", 2),
     ]
-    assert all(re.search(r"\d+\.\d+x\s+\|$", row) for row in rows)
+    assert all(row[5] == 0 for row in rows)  # every answer 2xx: no spurious concurrent-update

@@ -1,0 +1,191 @@
+"""Analytics and paged lists on a large ledger (p50, p99), and each read model's rebuild: speed and memory.
+
+    .venv/bin/python -m benchmarks.read_at_scale [--quick] [--events N] [--store sqlite|postgres]
+
+The ledger is seeded in bulk (`benchmarks.bulk_ledger`: one budget of 100 real
+events cloned under fresh ids, chains rehashed), so N events are N / 100 budgets;
+the issue's national figure is 5,000,000 events over 100,000 budgets (50 each).
+Then, in the same run:
+
+- each read model is rebuilt from zero by `ledger projections rebuild NAME` in a
+  process of its own, timed against the baseline of a raw read of the same
+  notifications (`select_notifications`), with that process's peak resident
+  memory (`ru_maxrss` from `wait4`);
+- the read routes are asked `REPEATS` times each through the ASGI app with a
+  caseworker's key (authentication, the read model's SQL, the JSON answer), against
+  the baseline of `GET /health/live` through the same client: p50 and p99.
+
+Sizes: 1,000,000 events by default (`--events`); 20,000 with `--quick`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from fastapi.testclient import TestClient
+
+from benchmarks._common import PG_URL
+from benchmarks.bulk_ledger import PER_BUDGET, bulk_seed
+from benchmarks.projection_rebuild import raw_read_rate
+from benchmarks.report import Section
+from ledger.keys import create_key
+from ledger.projections.registry import READ_MODELS
+from ledger.use_cases import LedgerService
+
+FULL, QUICK = 1_000_000, 20_000
+REPEATS, QUICK_REPEATS = 100, 10
+#: analytics asked as a commissioner, the rest as a caseworker
+ROUTES = (
+    "/v1/analytics/spending",
+    "/v1/analytics/spending?group_by=category,month",
+    "/v1/analytics/portfolio",
+    "/v1/analytics/monitoring",
+    "/v1/analytics/surplus",
+    "/v1/budgets?limit=50",
+    "/v1/budgets?limit=50&cursor={cursor}",
+    "/v1/budgets/{budget_id}/spends?limit=50",
+)
+
+
+@contextmanager
+def store_url(which: str) -> Iterator[str]:
+    if which == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="ledger-scale-") as folder:
+            yield f"sqlite:///{folder}/ledger.db"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?schema={schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def rebuild_in_a_process(url: str, name: str) -> tuple[float, float]:
+    """(seconds, peak RSS MiB) of `ledger projections rebuild NAME` run as its own process."""
+    env = {**os.environ, "LEDGER_DATABASE_URL": url}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ledger.cli", "projections", "rebuild", name],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if child.returncode:
+        raise RuntimeError(f"rebuild {name} failed: {child.stderr.read().decode() if child.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def percentiles(call: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """(p50, p99) in ms of `repeats` calls after one uncounted call (which fills caches)."""
+    call()
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[min(len(timings) - 1, round(0.99 * (len(timings) - 1)))]
+
+
+def route_rows(service: LedgerService, url_kind: str, repeats: int) -> list[list[object]]:
+    from api.app import create_app  # the app imports the whole API: only when measuring
+
+    keys = {role: create_key(service, role, "scale-bench")[1] for role in ("caseworker", "commissioner")}
+    app = create_app(service=service, run_projections=False)
+    rows: list[list[object]] = []
+    with TestClient(app, headers={"Authorization": f"Bearer {keys['caseworker']}"}) as client:
+        first = client.get("/v1/budgets?limit=50")
+        first.raise_for_status()
+        page = first.json()
+        fill = {"cursor": page.get("next_cursor") or "", "budget_id": page["items"][0]["id"]}
+        base50, base99 = percentiles(lambda: client.get("/health/live").raise_for_status(), repeats)
+        rows.append([url_kind, "GET /health/live (baseline)", f"{base50:.1f}", f"{base99:.1f}", "1x"])
+        for route in ROUTES:
+            path = route.format(**fill)
+
+            role = "commissioner" if "analytics" in path else "caseworker"
+            auth = {"Authorization": f"Bearer {keys[role]}"}
+
+            def ask(path: str = path, auth: dict[str, str] = auth) -> None:
+                client.get(path, headers=auth).raise_for_status()
+
+            p50, p99 = percentiles(ask, repeats)
+            rows.append([url_kind, f"GET {route}", f"{p50:.1f}", f"{p99:.1f}", f"{p50 / base50:.0f}x"])
+    return rows
+
+
+def measure(which: str, events: int, repeats: int) -> tuple[Section, Section]:
+    rebuilds = Section(
+        "read_at_scale.rebuild",
+        f"Rebuilding each read model from zero at {events:,} events ({which}), each in its own "
+        "process (ratio to a raw read of the same notifications)",
+        ["store", "work", "events/s", "seconds", "peak RSS MiB", "vs raw read"],
+    )
+    reads = Section(
+        "read_at_scale.routes",
+        f"Read routes at {events:,} events over {events // PER_BUDGET:,} budgets ({which}; "
+        f"{repeats} requests each; ratio of p50 to the baseline's p50; the target is p99 under 100 ms)",
+        ["store", "request", "p50 ms", "p99 ms", "p50 vs baseline"],
+    )
+    with store_url(which) as url:
+        service = LedgerService(url=url)
+        try:
+            seeded = bulk_seed(service, events)
+            head = service.recorder.max_notification_id() or 0
+            rebuilds.notes.append(f"seeded {head:,} events in {seeded:.0f} s through the bulk path")
+            raw = raw_read_rate(service, head)
+            rebuilds.rows.append(
+                [which, "raw select_notifications (baseline)", f"{raw:,.0f}", "", "", "1.00x"]
+            )
+            for name in READ_MODELS:
+                took, rss = rebuild_in_a_process(url, name)
+                rebuilds.rows.append(
+                    [
+                        which,
+                        f"rebuild {name}",
+                        f"{head / took:,.0f}",
+                        f"{took:.1f}",
+                        f"{rss:.0f}",
+                        f"{head / took / raw:.3f}x",
+                    ]
+                )
+            reads.rows.extend(route_rows(service, which, repeats))
+        finally:
+            service.close()
+    return rebuilds, reads
+
+
+def sections(quick: bool, which: str, events: int | None = None) -> list[Section]:
+    store = "sqlite" if which == "sqlite" else "postgres"
+    return list(measure(store, events or (QUICK if quick else FULL), QUICK_REPEATS if quick else REPEATS))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--events", type=int, default=None, help=f"events to seed ({FULL:,} by default)")
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
+    args = parser.parse_args(argv)
+    for section in sections(args.quick, args.store, args.events):
+        section.print()
+
+
+if __name__ == "__main__":
+    main()
