@@ -56,10 +56,15 @@ def raw_store(service: LedgerService) -> bytes:
 
 
 def family_with_text(api: Api, ref: str) -> Family:
-    """A budget of family `ref` with text of every kind, written through the API with idempotency keys."""
+    """A budget of family `ref` with text of every kind (the support plan's, the panel's and the
+    review's ratings' too), written through the API with idempotency keys."""
     tag = uuid.uuid4().hex[:8]
     secrets = [
-        f"{word}-{tag}" for word in ("swim", "asthma", "school", "upset", "calmer", "abroad", "sorted")
+        f"{word}-{tag}"
+        for word in (
+            *("swim", "asthma", "school", "upset", "calmer", "abroad", "sorted"),
+            *("outcome", "panel", "package", "rated", "revised"),
+        )
     ]
     budget = open_funded_budget(api.service, family_ref=ref)
     key = {"Idempotency-Key": f"k-{tag}"}
@@ -80,8 +85,43 @@ def family_with_text(api: Api, ref: str) -> Family:
         (b + "/disputes", {"subject": "spend", "subject_ref": spend_id, "grounds": f"at {secrets[2]}"}),
         (b + "/spends/" + spend_id + "/reversal", {"reason": f"child {secrets[3]}"}),
         (
+            b + "/support-plan",
+            {
+                "outcomes": [{"id": "O1", "text": f"a break {secrets[7]}"}],
+                "planned": [{"category": "personal_assistant", "amount": "10.00"}],
+                "agreed_on": "2026-04-20",
+                "next_review_due": "2026-10-20",
+            },
+        ),
+        (
+            b + "/support-plan/revisions",
+            {
+                "outcomes": [{"id": "O1", "text": f"a break {secrets[7]}"}],
+                "planned": [{"category": "personal_assistant", "amount": "20.00"}],
+                "agreed_on": "2026-05-20",
+                "next_review_due": "2026-10-20",
+                "reason": f"more hours {secrets[11]}",
+            },
+        ),
+        (
+            b + "/panel-decisions",
+            {
+                "panel_date": "2026-04-25",
+                "reference": "RP-1",
+                "chair_role": "head of service",
+                "amount": "1200.00",
+                "notes": f"agreed {secrets[8]}",
+            },
+        ),
+        (b + "/previous-package", {"cost": "900.00", "entry_route": "existing_user", "notes": secrets[9]}),
+        (
             b + "/reviews",
-            {"reviewed_on": "2026-10-01", "summary": f"much {secrets[4]}", "next_review_due": "2027-04-01"},
+            {
+                "reviewed_on": "2026-10-01",
+                "summary": f"much {secrets[4]}",
+                "next_review_due": "2027-04-01",
+                "outcomes": [{"outcome_id": "O1", "rating": "met", "note": f"weekly {secrets[10]}"}],
+            },
         ),
         (b + "/suspension", {"reason": f"family {secrets[5]}"}),
         (b + "/disputes/D1/resolution", {"outcome": "upheld", "resolution": f"all {secrets[6]}"}),
@@ -105,6 +145,7 @@ def answers_of(api: Api, family: Family) -> str:
         api.get(b + "/statement", "auditor", headers={"Accept": "text/csv"}),
         api.get(b + "/dispute-pack", "auditor"),
         api.get(b + "/dispute-pack", "auditor", headers={"Accept": "text/html"}),
+        api.get(b + "/plan-vs-actual", "auditor"),
     ]
     assert [a.status_code for a in answers] == [200] * len(answers), [a.text for a in answers]
     texts = [a.text for a in answers]
