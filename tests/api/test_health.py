@@ -26,7 +26,8 @@ def test_ready_when_the_store_answers_and_the_read_models_have_caught_up(live_ap
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "ready" and body["store"] == "ok"
-    assert set(body["lag"]) == {"balances", "spending", "monitoring", "portfolio", "surplus", "providers"}
+    models = {"balances", "spending", "monitoring", "portfolio", "surplus", "plans", "providers"}
+    assert set(body["lag"]) == models
 
 
 def test_not_ready_while_a_read_model_trails_beyond_the_bound(api: Api) -> None:

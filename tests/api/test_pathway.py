@@ -106,8 +106,14 @@ def test_a_caseworker_walks_a_family_from_the_ras_to_reviewed_outcomes(live_api:
     # 5. money moves: the scheme scheduled four quarters of 250.00; two released
     for number in (1, 2):
         assert post(api, f"{b}/instalments/{number}/release").status_code == 200
-    spend(api, b, "120.00", "personal_assistant", units="8", unit="hours")
-    spend(api, b, "60.00", "personal_assistant")
+    # the scheme pays personal assistants only from the register: the broker matches the family
+    registered = post(
+        api, "/v1/providers", {"reference": "PA-0042", "kind": "personal_assistant", "in_house": False}
+    )
+    assert registered.status_code == 201, registered.text
+    pa = registered.json()["provider_id"]
+    spend(api, b, "120.00", "personal_assistant", units="8", unit="hours", provider_id=pa)
+    spend(api, b, "60.00", "personal_assistant", provider_id=pa)
     spend(api, b, "45.00", "community_activity")
     returned = {"period_start": "2026-04-01", "period_end": "2026-06-30", "declared_spent": "70.00",
                 "notes": "club fees",
