@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, Index, MetaData, Table, Text, select, update
+from sqlalchemy import Column, Index, MetaData, Table, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -66,12 +66,23 @@ class TextKeys:
         )
         self._ready = False
         self._lock = threading.Lock()
+        # the per-command statements, compiled once: compiling was half of each key look-up
+        t = self.table
+        self._live = self._compile(
+            select(t.c.key_id, t.c.key).where(
+                t.c.budget_id == bindparam("budget_id"), t.c.erased_at.is_(None)
+            )
+        )
+        dialect_insert = postgresql.insert if self.postgres else sqlite.insert
+        columns = ("key_id", "budget_id", "family_ref", "key", "created_at")
+        self._insert = self._compile(
+            dialect_insert(t).values({name: bindparam(name) for name in columns}).on_conflict_do_nothing()
+        )
 
     def key_for(self, budget_id: UUID, family_ref: str) -> tuple[str, bytes]:
         """The budget's live key (id and bytes), made and committed first if it has none."""
-        t = self.table
-        live = select(t.c.key_id, t.c.key).where(t.c.budget_id == str(budget_id), t.c.erased_at.is_(None))
-        for row in self._run(live, fetch=True):
+        live = {"budget_id": str(budget_id)}
+        for row in self._execute(self._live, live, fetch=True):
             return row["key_id"], bytes.fromhex(row["key"])
         row = {
             "key_id": uuid4().hex,
@@ -80,8 +91,8 @@ class TextKeys:
             "key": new_key().hex(),
             "created_at": datetime.now(UTC).isoformat(),
         }
-        self._run(self._insert_if_none(row))
-        found = self._run(live, fetch=True)[0]  # ours, or the one a racing process made first
+        self._execute(self._insert, row)
+        found = self._execute(self._live, live, fetch=True)[0]  # ours, or the one a racing process made first
         return found["key_id"], bytes.fromhex(found["key"])
 
     def lookup(self, key_ids: Iterable[str]) -> dict[str, Key]:
@@ -111,13 +122,18 @@ class TextKeys:
         self._create_once()
 
     # --- the store ---------------------------------------------------------------------
-    def _insert_if_none(self, row: dict[str, Any]) -> Any:
-        dialect_insert = postgresql.insert if self.postgres else sqlite.insert
-        statement: Any = dialect_insert(self.table).values(**row)
-        return statement.on_conflict_do_nothing()
+    def _compile(self, statement: Any) -> Any:
+        return statement.compile(dialect=self.dialect, compile_kwargs={"render_postcompile": True})
+
+    def _execute(self, compiled: Any, params: dict[str, Any], fetch: bool = False) -> list[dict[str, Any]]:
+        """Run a statement compiled once (`_compile`) with `params`."""
+        self._create_once()
+        with self.datastore.transaction(commit=not fetch) as cursor:
+            cursor.execute(str(compiled), compiled.construct_params(params))
+            return [dict(row) for row in cursor.fetchall()] if fetch else []
 
     def _run(self, statement: Any, fetch: bool = False, secure: bool = False) -> list[dict[str, Any]]:
-        compiled = statement.compile(dialect=self.dialect, compile_kwargs={"render_postcompile": True})
+        compiled = self._compile(statement)
         self._create_once()
         if secure and not self.postgres:  # overwrite the old bytes, not only unlink them
             with self.datastore.get_connection(commit=True) as conn:
