@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from functools import singledispatch
 from typing import Any
 
@@ -38,8 +37,7 @@ from sqlalchemy.sql.expression import Executable
 from ledger.aggregates import events as ev
 from ledger.aggregates.provider import Provider
 from ledger.errors import InvalidInput, InvalidPeriod
-from ledger.money import PENNY
-from ledger.projections.pence import from_pence, to_pence
+from ledger.projections.pence import from_pence, to_pence, unit_costs
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
 #: the extra key a question may break each provider and category down by
@@ -272,10 +270,7 @@ def _present(group: dict[str, Any]) -> dict[str, Any]:
     return {
         "amount": from_pence(group["amount"]),
         "units": {unit: from_pence(units[unit]) for unit in sorted(units)},
-        "unit_costs": {
-            unit: (Decimal(costs[unit]) / Decimal(units[unit])).quantize(PENNY, ROUND_HALF_UP)
-            for unit in sorted(units)
-        },
+        "unit_costs": unit_costs(units, costs),
     }
 
 

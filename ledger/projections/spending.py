@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
@@ -46,8 +46,7 @@ from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.errors import InvalidInput, InvalidPeriod
-from ledger.money import PENNY
-from ledger.projections.pence import from_pence, to_pence
+from ledger.projections.pence import from_pence, to_pence, unit_costs
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
 GROUP_KEYS = ("category", "month", "cohort", "management", "stream")
@@ -371,10 +370,7 @@ def _present(keys: list[str], key: tuple[Any, ...], group: dict[str, Any], share
         "amount": from_pence(group["amount"]),
         "units": {unit: from_pence(units[unit]) for unit in sorted(units)},
         "share": share,
-        "unit_costs": {
-            unit: (Decimal(costs[unit]) / Decimal(units[unit])).quantize(PENNY, ROUND_HALF_UP)
-            for unit in sorted(units)
-        },
+        "unit_costs": unit_costs(units, costs),
     }
 
 
