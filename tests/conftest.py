@@ -71,8 +71,15 @@ def ledger(store_url: str) -> Iterator[LedgerService]:
         app.close()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist, keep the demo tests on one worker: they share one loaded demo per store."""
+    """Under xdist, keep the demo tests on one worker: they share one loaded demo per store.
+
+    `tryfirst`: xdist's own hook turns the `xdist_group` mark into the node id's `@demo` suffix, so
+    the mark must be on before it runs. pytest 9.2 ignores that suffix (pytest-xdist#1386), which
+    is why pyproject holds pytest below 9.2: with the group lost, four workers each loaded the demo
+    (about three minutes each on PostgreSQL).
+    """
     for item in items:
         if "tests/demo/" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("demo"))
