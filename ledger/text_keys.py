@@ -163,7 +163,8 @@ class TextKeys:
             ddl = [str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect))]
             ddl += [str(CreateIndex(i, if_not_exists=True).compile(dialect=self.dialect)) for i in t.indexes]
             if self.postgres:  # CREATE ... IF NOT EXISTS races other processes: take the tables lock
-                ddl.insert(0, f"SELECT pg_advisory_xact_lock({TABLES_LOCK})")
+                schema = self.datastore.schema or "public"
+                ddl.insert(0, f"SELECT pg_advisory_xact_lock({TABLES_LOCK}, hashtext('{schema}'))")
             with self.datastore.transaction(commit=True) as cursor:
                 for statement in ddl:
                     cursor.execute(statement)

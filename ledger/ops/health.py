@@ -21,6 +21,9 @@ from ledger.use_cases import LedgerService
 
 log = logging.getLogger(__name__)
 
+LAG, LAG_HELP = "ledger_read_model_lag_events", "Events recorded but not yet applied"
+POOLS, POOLS_HELP = "ledger_pool_connections", "Connections of each PostgreSQL pool, by state"
+
 
 @dataclass
 class Readiness:
@@ -58,10 +61,14 @@ class ProcessGauges(Collector):
         self.service = service
         self.read_side = read_side
 
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The metrics' names without their values: without it, registering the collector
+        collects once to learn them, opening every read model (2.4 s of a PostgreSQL set-up)."""
+        yield GaugeMetricFamily(LAG, LAG_HELP, labels=["read_model"])
+        yield GaugeMetricFamily(POOLS, POOLS_HELP, labels=["pool", "state"])
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        lag = GaugeMetricFamily(
-            "ledger_read_model_lag_events", "Events recorded but not yet applied", labels=["read_model"]
-        )
+        lag = GaugeMetricFamily(LAG, LAG_HELP, labels=["read_model"])
         try:
             head = self.service.recorder.max_notification_id() or 0
             for model in self.read_side.models:
@@ -69,11 +76,7 @@ class ProcessGauges(Collector):
         except Exception:
             log.debug("read-model lag unavailable while the store is away")
         yield lag
-        pools = GaugeMetricFamily(
-            "ledger_pool_connections",
-            "Connections of each PostgreSQL pool, by state",
-            labels=["pool", "state"],
-        )
+        pools = GaugeMetricFamily(POOLS, POOLS_HELP, labels=["pool", "state"])
         for name, owner in [("ledger", self.service), *self.read_side.pools()]:
             stats = pool_stats(owner)
             if stats:
