@@ -40,7 +40,8 @@ class Store:
     def connect(self) -> Any:
         """A plain autocommit connection of the same driver the library uses."""
         if self.name == "sqlite":
-            conn = sqlite3.connect(self.target, isolation_level=None, check_same_thread=False)
+            # the busy timeout the library sets too: 16 raw writers otherwise fail with "database is locked"
+            conn = sqlite3.connect(self.target, isolation_level=None, check_same_thread=False, timeout=60)
             conn.execute("PRAGMA journal_mode=WAL")  # as the library sets it
             return conn
         return psycopg.connect(PG_URL, autocommit=True, options=f"-c search_path={self.target}")

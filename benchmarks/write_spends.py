@@ -11,7 +11,8 @@ INSERT of the same row into a plain table with the same driver (`sqlite3`,
 `psycopg`): the floor that any durable single-row write pays. Both are measured
 again with 16 threads (the ledger's threads share one application, as a server's
 do; each raw thread has its own connection); "vs raw" compares each ledger rate
-with the raw rate at the same thread count. On PostgreSQL the 16 threads are also
+with the raw rate at the same thread count, and "saves per commit" is how many
+commands' saves group commit wrote in each transaction on average. On PostgreSQL the 16 threads are also
 split over two councils' stores (two schemas): the national plan's partitioning.
 
 Sizes: 2,000 spends per measurement by default; 200 with `--quick`.
@@ -31,6 +32,7 @@ from benchmarks.report import Section
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.vocabulary import Category
+from ledger.ops.metrics import GROUP_COMMIT_SIZE
 from ledger.use_cases import LedgerService
 
 FULL, QUICK, BUDGETS, THREADS = 2000, 200, 40, 16
@@ -90,16 +92,26 @@ def in_threads(work: Callable[[int], None], threads: int) -> float:
     return seconds(run)
 
 
-def ledger_rate(store: Store, n: int, threads: int) -> float:
+def commits_so_far() -> tuple[float, float]:
+    """(transactions, saves) group commit has written in this process (`ledger.ops.group_commit`)."""
+    samples = {s.name: s.value for metric in GROUP_COMMIT_SIZE.collect() for s in metric.samples}
+    return samples["ledger_group_commit_saves_count"], samples["ledger_group_commit_saves_sum"]
+
+
+def ledger_rate(store: Store, n: int, threads: int) -> tuple[float, float]:
+    """Spends per second, and the saves each durable commit carried on average."""
     service = LedgerService(url=store.url)
     try:
         budgets, requests = funded_budgets(service, BUDGETS), spend_requests(n)
+        commits, saves = commits_so_far()
 
         def work(t: int) -> None:
             for i in range(t, n, threads):
                 service.record_spend(BROKER, budgets[i % BUDGETS], requests[i], f"k{i}")
 
-        return n / in_threads(work, threads)
+        rate = n / in_threads(work, threads)
+        commits_after, saves_after = commits_so_far()
+        return rate, (saves_after - saves) / max(1.0, commits_after - commits)
     finally:
         service.close()
 
@@ -167,9 +179,18 @@ def partitioned_rate(n: int, threads: int) -> float:
 def measure(store: Store, n: int) -> list[list[object]]:
     rows: list[list[object]] = []
     for threads in (1, THREADS):
-        raw, ledger = raw_rate(store, n, threads), ledger_rate(store, n, threads)
+        raw, (ledger, per_commit) = raw_rate(store, n, threads), ledger_rate(store, n, threads)
         rows.append(
-            [store.name, "raw INSERT, autocommit", threads, n, f"{n / raw:.2f}", f"{raw:,.0f}", "1.00x"]
+            [
+                store.name,
+                "raw INSERT, autocommit",
+                threads,
+                n,
+                f"{n / raw:.2f}",
+                f"{raw:,.0f}",
+                "1.00x",
+                "1.0",
+            ]
         )
         rows.append(
             [
@@ -180,6 +201,7 @@ def measure(store: Store, n: int) -> list[list[object]]:
                 f"{n / ledger:.2f}",
                 f"{ledger:,.0f}",
                 f"{ledger / raw:.2f}x",
+                f"{per_commit:.1f}",
             ]
         )
     if store.name == "postgres":
@@ -193,6 +215,7 @@ def measure(store: Store, n: int) -> list[list[object]]:
                 f"{n / split:.2f}",
                 f"{split:,.0f}",
                 f"{split / raw:.2f}x",
+                "",
             ]
         )
     return rows
@@ -203,7 +226,7 @@ def section(quick: bool, which: str) -> Section:
     result = Section(
         "write_spends",
         "Writing spends: the ledger against raw single-row INSERTs (same run, same store)",
-        ["store", "writer", "threads", "spends", "seconds", "per second", "vs raw"],
+        ["store", "writer", "threads", "spends", "seconds", "per second", "vs raw", "saves per commit"],
     )
     for make_store in stores(which):
         with make_store() as store:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar, overload
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification, Recording
 
 from ledger import errors, sealed_text
 from ledger.access import authorize, is_scoped, out_of_scope
@@ -33,6 +33,7 @@ from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.text import check_text
 from ledger.idempotency import Once, records
 from ledger.key_use import KeyUse
+from ledger.ops.group_commit import GroupCommit
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
@@ -73,6 +74,7 @@ class Ledger(Application[UUID]):
             cache = {}
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **cache, **(env or {})})
         self.writers = KeyedQueue()  # one budget's writers queue here (ledger.ops.queueing)
+        self.group_commit = GroupCommit(self.recorder.insert_events)  # concurrent saves share a commit
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
         self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
@@ -86,6 +88,23 @@ class Ledger(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_ledger_transcodings(transcoder)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """The library's `_record` (put the events, then cache the saved aggregates), with the
+        insert made through group commit (`ledger.ops.group_commit`)."""
+        if processing_event.tracking is not None or processing_event.saved_kwargs:
+            return super()._record(processing_event)  # a processing step: the library's own path
+        events = processing_event.events
+        stored = [self.mapper.to_stored_event(e) for e in events]
+        ids = self.group_commit.insert(stored)
+        recordings = [
+            Recording(e, Notification(s.originator_id, s.originator_version, s.topic, s.state, id=n))
+            for e, s, n in zip(events, stored, ids, strict=True)
+        ] if ids else []  # fmt: skip
+        if self.repository.cache and not self.repository.fastforward:
+            for aggregate_id, aggregate in processing_event.aggregates.items():
+                self.repository.cache.put(aggregate_id, aggregate)
+        return recordings
 
     # --- loading ---------------------------------------------------------------
     def load(self, budget_id: UUID, version: int | None = None) -> Budget:

@@ -7,7 +7,7 @@ application built twice in one process (as the tests do) never registers twice;
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 PROCESS = CollectorRegistry(auto_describe=True)
 CONTENTION_RETRIES = Counter(
@@ -18,5 +18,11 @@ CONTENTION_RETRIES = Counter(
 CONTENTION_EXHAUSTED = Counter(
     "ledger_contention_exhausted",
     "Commands refused concurrent-update after every retry lost",
+    registry=PROCESS,
+)
+GROUP_COMMIT_SIZE = Histogram(
+    "ledger_group_commit_saves",
+    "Saves written in one transaction by group commit (1: no other save was waiting)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
     registry=PROCESS,
 )
