@@ -21,6 +21,12 @@ def words(code: str) -> str:
     return code.replace("_", " ")
 
 
+def _panel(event: Any) -> str:
+    """Which Resource Panel decision an allocation relied on, if it needed one."""
+    decision = getattr(event, "panel_decision_id", None)
+    return f" It relied on Resource Panel decision {decision}." if decision else ""
+
+
 def _amounts(amounts: dict[str, Decimal]) -> str:
     parts = [f"{pounds(v)} {words(k)}" for k, v in sorted(amounts.items())]
     return ", ".join(parts) + f" (total {pounds(sum(amounts.values(), Decimal('0.00')))})"
@@ -31,8 +37,8 @@ SENTENCES: dict[str, Callable[[Any], str]] = {
         f"The budget {e.reference} was opened for family {e.family_ref}, from {e.period_start} "
         f"to {e.period_end}, held as {words(e.management)}."
     ),
-    "AllocationDecided": lambda e: f"The allocation was decided: {_amounts(e.amounts)}.",
-    "AllocationRevised": lambda e: f"The allocation was revised to {_amounts(e.amounts)}.",
+    "AllocationDecided": lambda e: f"The allocation was decided: {_amounts(e.amounts)}.{_panel(e)}",
+    "AllocationRevised": lambda e: f"The allocation was revised to {_amounts(e.amounts)}.{_panel(e)}",
     "InstalmentScheduled": lambda e: (
         f"Instalment {e.number} of {pounds(e.amount)} was scheduled for {e.due_on}"
         + (", to be paid once a monitoring return is accepted." if e.gated else ".")

@@ -51,7 +51,7 @@ class AllocationCommands(PlanningCommands):
             )
         self.require_within_maximum(decided)
         self.require_plan_within(decided, "allocation")
-        panel_decision_id = self.panel_decision_for(decided, a)
+        panel_decision_id = self.panel_decision_for(decided, a.indicative_amount if a else None)
         self.record(
             ev.AllocationDecided(
                 **self.stamp(actor),
@@ -88,8 +88,20 @@ class AllocationCommands(PlanningCommands):
             raise errors.ScheduleExceedsAllocation(
                 f"{new_total} is below the scheduled {self.scheduled}: cancel instalments first"
             )
+        # a rise past the indicative budget and the panel threshold goes to the Resource Panel, as a
+        # first decision does; a cut, or a rise the decided allocation's panel already covers, does not
+        indicative = self.allocation.indicative_amount if self.allocation else None
+        panel_decision_id = (
+            self.panel_decision_for(new_total, indicative) if new_total > self.allocated else None
+        )
         self.record(
-            ev.AllocationRevised(**self.stamp(actor), amounts=amounts, reason=reason, dispute_id=dispute_id)
+            ev.AllocationRevised(
+                **self.stamp(actor),
+                amounts=amounts,
+                reason=reason,
+                dispute_id=dispute_id,
+                panel_decision_id=panel_decision_id,
+            )
         )
 
     def schedule_instalment(self, actor: Actor, amount: Decimal, due_on: date, gated: bool) -> int:

@@ -135,6 +135,14 @@ class AllocationRevised(BudgetEvent):
     amounts: dict[str, Decimal]
     reason: str
     dispute_id: str | None
+    #: the Resource Panel decision a rise past the indicative budget relied on (v2; None: none needed)
+    panel_decision_id: str | None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["panel_decision_id"] = None
 
     def apply_to(self, budget: Budget) -> None:
         allocation: Allocation = budget.allocation  # type: ignore[assignment]  # revised only once decided

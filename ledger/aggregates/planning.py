@@ -210,15 +210,15 @@ class PlanningCommands(BudgetBase):
             )  # fmt: skip
         return assessment
 
-    def panel_decision_for(self, amount: Decimal, assessment: Assessment | None) -> str | None:
+    def panel_decision_for(self, amount: Decimal, indicative: Decimal | None) -> str | None:
         """The newest panel decision covering `amount`, if the scheme's panel threshold wants one."""
         threshold = self.scheme.panel_threshold
-        if threshold is None or assessment is None or amount <= assessment.indicative_amount + threshold:
+        if threshold is None or indicative is None or amount <= indicative + threshold:
             return None
         covering = [d for d in self.panel_decisions.values() if d.amount >= amount]
         if not covering:
             raise errors.PanelDecisionRequired(
-                f"{amount} is above the indicative {assessment.indicative_amount} by more than the "
+                f"{amount} is above the indicative {indicative} by more than the "
                 f"panel threshold {threshold}: record a Resource Panel decision for at least {amount}"
             )
         return covering[-1].decision_id

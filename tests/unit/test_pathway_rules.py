@@ -204,6 +204,24 @@ def test_above_the_indicative_plus_threshold_needs_a_panel_decision() -> None:
     assert budget.allocation is not None and budget.allocation.panel_decision_id == "P1"
 
 
+def test_a_revision_rising_past_the_indicative_and_threshold_needs_a_panel_decision_too() -> None:
+    budget = planned_budget()
+    allocate(budget, "800.00", variance_reason="less than indicated")  # the indicative is 850.00
+    revise = budget.revise_allocation
+    revise(CASEWORKER, {"social_care": money("850.00")}, "up to the indicative: no panel")
+    with refuses(budget, errors.PanelDecisionRequired):  # this scheme's panel threshold is 0.00
+        revise(CASEWORKER, {"social_care": money("850.01")}, "more needed")
+    budget.record_panel_decision(CASEWORKER, date(2026, 5, 2), "RP-11", "chair", money("950.00"), "")
+    revise(CASEWORKER, {"social_care": money("950.00")}, "the panel agreed")
+    risen = recorded(budget)[-1]
+    assert isinstance(risen, ev.AllocationRevised) and risen.panel_decision_id == "P1"
+    revise(CASEWORKER, {"social_care": money("900.00")}, "a cut needs no panel")
+    cut = recorded(budget)[-1]
+    assert isinstance(cut, ev.AllocationRevised) and cut.panel_decision_id is None
+    with refuses(budget, errors.PanelDecisionRequired):  # above what the panel agreed
+        revise(CASEWORKER, {"social_care": money("950.01")}, "more again")
+
+
 def test_the_panel_rule_follows_the_schemes_threshold() -> None:
     scheme = PATHWAY.model_copy(update={"panel_threshold": Decimal("100.00")})
     budget = with_indicative(new_budget(scheme=scheme))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,6 +44,15 @@ def test_an_allocation_decided_before_panels_relied_on_none(app: LedgerService) 
     decided = next(e for e in recorded(allocated_budget()) if isinstance(e, ev.AllocationDecided))
     old = as_stored_before(app, decided, "panel_decision_id")
     assert old == decided and old.panel_decision_id is None
+
+
+def test_an_allocation_revised_before_panels_relied_on_none(app: LedgerService) -> None:
+    budget = allocated_budget()
+    budget.revise_allocation(CASEWORKER, {"social_care": Decimal("1.00")}, "a cut")
+    revised = recorded(budget)[-1]
+    assert isinstance(revised, ev.AllocationRevised)
+    old = as_stored_before(app, revised, "panel_decision_id")
+    assert old == revised and old.panel_decision_id is None
 
 
 def test_a_review_recorded_before_outcomes_rated_none(app: LedgerService) -> None:
