@@ -38,3 +38,18 @@ def test_the_cache_can_be_switched_off(store_url: str) -> None:
         assert ledger.repository.cache is None
     finally:
         ledger.close()
+
+
+def test_each_command_gets_a_copy_that_shares_the_cached_budgets_items_but_not_its_dicts(
+    store_url: str,
+) -> None:
+    ledger = LedgerService(url=store_url)
+    try:
+        budget_id = open_funded_budget(ledger, released="100.00")
+        ledger.record_spend(BROKER, budget_id, a_spend("30.00"), "one")
+        first, second = ledger.load(budget_id), ledger.load(budget_id)
+        assert first == second and len(first.spends) == 1
+        assert first.spends is not second.spends and first.instalments is not second.instalments
+        assert all(first.spends[k] is second.spends[k] for k in first.spends)
+    finally:
+        ledger.close()
