@@ -34,6 +34,7 @@ from benchmarks.report import Section
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
 from ledger.aggregates.spending import SpendRequest
+from ledger.settings import Settings
 from ledger.use_cases import LedgerService
 
 FULL, QUICK = (10_000, 5), (1_000, 3)  # events, runs
@@ -90,8 +91,9 @@ def fold(service: LedgerService, budget_id: UUID) -> object:
 
 
 def measure(store: Store, events: int, runs: int) -> list[list[object]]:
-    service = LedgerService(url=store.url)
-    no_snapshots = LedgerService(url=store.url, env={"IS_SNAPSHOTTING_ENABLED": "n"})
+    cold = Settings(aggregate_cache_maxsize=0)  # a load from the store, not a copy from the cache
+    service = LedgerService(url=store.url, settings=cold)
+    no_snapshots = LedgerService(url=store.url, env={"IS_SNAPSHOTTING_ENABLED": "n"}, settings=cold)
     conn = store.connect()
     try:
         budget_id = build(service, events)
