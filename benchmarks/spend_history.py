@@ -4,7 +4,9 @@
 
 Each budget is built through the application's own saves (`load_budget.build`,
 snapshots every 100 events as in service), then timed: the median of 20 single
-spends through `LedgerService.record_spend` (authorise, load, check, save). Three
+spends through `LedgerService.record_spend` (authorise, load, check, save), taken
+in turns across the budgets so that a change in the machine's load (other work
+on a shared machine) falls on every size alike. Three
 applications on the same store: the library's aggregate cache on (the default,
 which deep-copies the cached budget for each command), the cache on without the
 deep copy (measured only: see the README for why it stays on), and the cache off
@@ -43,15 +45,18 @@ WAYS: tuple[tuple[str, dict[str, str], int], ...] = (
 )
 
 
-def spend_ms(service: LedgerService, budget_id: UUID, tag: str) -> float:
-    """Median milliseconds of one spend; the first (which fills the cache) is not counted."""
-    service.record_spend(CASEWORKER, budget_id, REQUEST, f"{tag}-warm")
-    timings = []
+def spend_ms(service: LedgerService, budgets: dict[int, UUID], tag: str) -> dict[int, float]:
+    """Median milliseconds of one spend per budget size, the sizes taken in turns; the first
+    spend on each (which fills the cache) is not counted."""
+    timings: dict[int, list[float]] = {n: [] for n in budgets}
+    for n, budget_id in budgets.items():
+        service.record_spend(CASEWORKER, budget_id, REQUEST, f"{tag}{n}-warm")
     for i in range(SPENDS):
-        started = time.perf_counter()
-        service.record_spend(CASEWORKER, budget_id, REQUEST, f"{tag}-{i}")
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+        for n, budget_id in budgets.items():
+            started = time.perf_counter()
+            service.record_spend(CASEWORKER, budget_id, REQUEST, f"{tag}{n}-{i}")
+            timings[n].append(time.perf_counter() - started)
+    return {n: statistics.median(t) * 1000 for n, t in timings.items()}
 
 
 def measure(store: Store, sizes: Sequence[int]) -> list[list[object]]:
@@ -64,7 +69,7 @@ def measure(store: Store, sizes: Sequence[int]) -> list[list[object]]:
     for way, env, maxsize in WAYS:
         service = LedgerService(url=store.url, env=env, settings=Settings(aggregate_cache_maxsize=maxsize))
         try:
-            timings = {n: spend_ms(service, budgets[n], f"{way[:9]}{n}") for n in sizes}
+            timings = spend_ms(service, budgets, way[:9])
         finally:
             service.close()
         base = timings[sizes[0]]

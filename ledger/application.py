@@ -37,6 +37,7 @@ from ledger.ops.group_commit import GroupCommit
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
+from ledger.snapshots import take_due_snapshots
 from ledger.store import persistence_env, register_ledger_transcodings
 from ledger.text_keys import TextKeys
 
@@ -84,6 +85,10 @@ class Ledger(Application[UUID]):
         self.access_log.close()
         self.key_use.close()
         super().close()
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshots spaced with the budget's size, taken from the budget just saved (`ledger.snapshots`)."""
+        take_due_snapshots(self, processing_event)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

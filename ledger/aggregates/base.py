@@ -10,10 +10,11 @@ actor and its link in the hash chain (`ledger.aggregates.chain`).
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, get_topic
@@ -46,15 +47,21 @@ from ledger.schemes import BudgetScheme, default_scheme, pinned
 from ledger.schemes.scheme import Surplus
 
 if TYPE_CHECKING:
-    from typing import TypeVar
-
     E = TypeVar("E", bound=ev.BudgetEvent)
+T = TypeVar("T")
 
 
 def require_text(name: str, value: str | None) -> str:
     if value is None or not value.strip():
         raise errors.InvalidInput(f"{name} must not be empty")
     return check_text(name, value)
+
+
+def _own(value: T) -> T:
+    """A budget attribute for a copy: a list or dict of its own, or the (immutable) value itself."""
+    if isinstance(value, dict | list):
+        return copy(value)
+    return value
 
 
 class Stamp(TypedDict):
@@ -122,6 +129,20 @@ class BudgetBase(Aggregate):
         self.plans: list[SupportPlan] = []
         self.panel_decisions: dict[str, PanelDecision] = {}
         self.previous_package: PreviousPackage | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """A copy for one command, sharing every item of the state (they are frozen).
+
+        The library's aggregate cache copies the cached budget for each command, so that a
+        command refused halfway, or a save lost to another writer, leaves the cached one as it
+        was. A true deep copy costs as much as the budget's whole history; this one copies only
+        the budget's own lists and dicts, since events put new items in them and never change
+        an item (`ledger.aggregates.events`).
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update({name: _own(value) for name, value in self.__dict__.items()})
+        memo[id(self)] = copy
+        return copy
 
     @property
     def scheme(self) -> BudgetScheme:

@@ -6,13 +6,18 @@ actor (`actor_id`, `actor_role`), its place in the hash chain (`prev_hash`,
 `hash`) and the budget's `figures` after it (`ledger.aggregates.figures`), which
 readers copy instead of recomputing; corrections carry a `reason`.
 
+An event that changes an item of the state (a spend, an instalment...) puts a
+changed copy in its place and never changes the item itself: copies of a budget
+share their items (`ledger.aggregates.state`), so a command refused on one copy
+leaves every other copy, the application's cached budget among them, as it was.
+
 Each class is declared a frozen dataclass (the library makes it one anyway), so
 a command builds its event with typed keyword arguments that mypy checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -146,8 +151,9 @@ class AllocationRevised(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         allocation: Allocation = budget.allocation  # type: ignore[assignment]  # revised only once decided
-        allocation.amounts = dict(self.amounts)
-        allocation.revisions += 1
+        budget.allocation = replace(
+            allocation, amounts=dict(self.amounts), revisions=allocation.revisions + 1
+        )
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class InstalmentReleased(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         instalment = budget.instalments[self.number - 1]
-        instalment.status = InstalmentStatus.RELEASED
+        budget.instalments[self.number - 1] = replace(instalment, status=InstalmentStatus.RELEASED)
         budget.released += instalment.amount
         budget.last_release_version = self.originator_version
 
@@ -179,8 +185,9 @@ class InstalmentCancelled(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         instalment = budget.instalments[self.number - 1]
-        instalment.status = InstalmentStatus.CANCELLED
-        instalment.note = self.reason
+        budget.instalments[self.number - 1] = replace(
+            instalment, status=InstalmentStatus.CANCELLED, note=self.reason
+        )
 
 
 @dataclass(frozen=True)
@@ -230,8 +237,7 @@ class SpendReversed(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         spend = budget.spends[self.spend_id]
-        spend.reversed = True
-        spend.reversal_reason = self.reason
+        budget.spends[self.spend_id] = replace(spend, reversed=True, reversal_reason=self.reason)
         budget.spent -= spend.amount
 
 
@@ -271,7 +277,8 @@ class MonitoringReturnAccepted(BudgetEvent):
     return_id: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.returns[self.return_id].status = ReturnStatus.ACCEPTED
+        returned = budget.returns[self.return_id]
+        budget.returns[self.return_id] = replace(returned, status=ReturnStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -280,8 +287,10 @@ class MonitoringReturnQueried(BudgetEvent):
     reason: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.returns[self.return_id].status = ReturnStatus.QUERIED
-        budget.returns[self.return_id].query_reason = self.reason
+        returned = budget.returns[self.return_id]
+        budget.returns[self.return_id] = replace(
+            returned, status=ReturnStatus.QUERIED, query_reason=self.reason
+        )
 
 
 @dataclass(frozen=True)
@@ -323,8 +332,9 @@ class TrialSpendRecorded(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         trial = budget.trials[self.trial_id]
-        trial.spends[self.spend_id] = spend_from(self)
-        trial.spent += self.amount
+        budget.trials[self.trial_id] = replace(
+            trial, spends={**trial.spends, self.spend_id: spend_from(self)}, spent=trial.spent + self.amount
+        )
 
 
 @dataclass(frozen=True)
@@ -334,8 +344,8 @@ class TrialConcluded(BudgetEvent):
     notes: str
 
     def apply_to(self, budget: Budget) -> None:
-        budget.trials[self.trial_id].status = TrialStatus(self.outcome)
-        budget.trials[self.trial_id].notes = self.notes
+        trial = budget.trials[self.trial_id]
+        budget.trials[self.trial_id] = replace(trial, status=TrialStatus(self.outcome), notes=self.notes)
 
 
 @dataclass(frozen=True)
@@ -359,9 +369,9 @@ class DisputeResolved(BudgetEvent):
 
     def apply_to(self, budget: Budget) -> None:
         dispute = budget.disputes[self.dispute_id]
-        dispute.status = DisputeStatus.RESOLVED
-        dispute.outcome = self.outcome
-        dispute.resolution = self.resolution
+        budget.disputes[self.dispute_id] = replace(
+            dispute, status=DisputeStatus.RESOLVED, outcome=self.outcome, resolution=self.resolution
+        )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The decision pathway's state: the indicative budget, support plan versions, panel decisions.
 
 Kept apart from `ledger.aggregates.state` because they arrive together with their
-commands (`ledger.aggregates.planning`); plain dataclasses, transcoded like the rest.
+commands (`ledger.aggregates.planning`); frozen dataclasses, shared by copies and
+transcoded like the rest (see `ledger.aggregates.state`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class EntryRoute(StrEnum):
     NEWCOMER = "newcomer"
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndicativeBudget:
     """The RAS result shared with the family before the plan is written."""
 
@@ -46,7 +47,7 @@ class IndicativeBudget:
     set_on_version: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class SupportPlan:
     """One version of the family's plan: outcomes [{outcome_id, text}] and planned spend lines
     [{category, stream, amount, units, unit}]."""
@@ -67,7 +68,7 @@ class SupportPlan:
         return [o["outcome_id"] for o in self.outcomes]
 
 
-@dataclass
+@dataclass(frozen=True)
 class PanelDecision:
     decision_id: str
     panel_date: date
@@ -77,7 +78,7 @@ class PanelDecision:
     notes: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreviousPackage:
     """What the traditional package the budget replaces cost, and how the family came in."""
 

@@ -262,7 +262,7 @@ class SpendingCommands(SchemeSpendingRules, ProviderRules):
                 request_fingerprint=request.fingerprint,
             )
         )
-        return trial.spends[spend_id]
+        return self.trials[trial_id].spends[spend_id]  # the trial as the event left it
 
     def conclude_trial(self, actor: Actor, trial_id: str, outcome: str, notes: str) -> None:
         trial = self.trial(trial_id)

@@ -1,7 +1,10 @@
-"""The parts a budget is made of, as plain dataclasses rebuilt from its events.
+"""The parts a budget is made of, as frozen dataclasses rebuilt from its events.
 
-Dicts are keyed by string ids (JSON object keys are strings, so snapshots keep
-them as they are); `date` and these classes get transcodings in `ledger.store`.
+Frozen so that copies of a budget share them (`BudgetBase.__deepcopy__`): an event
+that changes an item puts a new one in its place (`dataclasses.replace`), and the
+lists and dicts an item holds are never changed after it is made. Dicts are keyed
+by string ids (JSON object keys are strings, so snapshots keep them as they are);
+`date` and these classes get transcodings in `ledger.store`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ledger.aggregates.figures import Figures
 from ledger.aggregates.vocabulary import DisputeStatus, InstalmentStatus, ReturnStatus, TrialStatus
 
 
-@dataclass
+@dataclass(frozen=True)
 class Allocation:
     amounts: dict[str, Decimal]
     rationale: str
@@ -33,7 +36,7 @@ class Allocation:
     panel_decision_id: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Instalment:
     number: int
     amount: Decimal
@@ -43,7 +46,7 @@ class Instalment:
     note: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Spend:
     spend_id: str
     amount: Decimal
@@ -66,7 +69,7 @@ class Spend:
     nights_override_reason: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class MonitoringReturn:
     return_id: str
     period_start: date
@@ -104,7 +107,7 @@ class ReturnLine:
     unit: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Trial:
     trial_id: str
     name: str
@@ -116,7 +119,7 @@ class Trial:
     spends: dict[str, Spend] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dispute:
     dispute_id: str
     subject: str
@@ -127,7 +130,7 @@ class Dispute:
     resolution: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Review:
     reviewed_on: date
     summary: str

@@ -3,9 +3,11 @@
 Each rule asks the model (`budget_model.Model`) what the command should do, runs
 it on the aggregate, and updates the model only on success. A refusal must raise
 exactly the expected error and leave the aggregate and the model as they were,
-with no event recorded. After every step the invariants of DESIGN.md hold, the
-hash chain over every event so far verifies, and folding those events rebuilds
-an aggregate equal to the live one.
+with no event recorded. Whether accepted or refused, a command never changes a
+copy of the budget taken before it (the copy the application's cache keeps while
+a command works on another, sharing the budget's items). After every step the
+invariants of DESIGN.md hold, the hash chain over every event so far verifies,
+and folding those events rebuilds an aggregate equal to the live one.
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ class BudgetMachine(RuleBasedStateMachine):
         """Run `command(*args)`: it must do what the model expects, and a refusal must change nothing."""
         label(f"{command.__name__}: {expected.__name__ if expected else 'ok'}")
         before, model_before = state_of(self.budget), copy.deepcopy(self.model)
+        cached = copy.deepcopy(self.budget)  # as the cache copies: the items are shared
         try:
-            result = command(*args)
+            result = self.leaving_alone(cached, before, command, *args)
         except errors.LedgerError as error:
             assert expected is not None, f"refused with {error!r}; the model expected success"
             assert type(error) is expected, f"refused with {error!r}; expected {expected.__name__}"
@@ -92,6 +95,14 @@ class BudgetMachine(RuleBasedStateMachine):
         self.events.extend(recorded)
         self.model.version += len(recorded)
         return result
+
+    @staticmethod
+    def leaving_alone(cached: Budget, as_it_was: dict[str, Any], command: Any, *args: Any) -> Any:
+        """`command(*args)`, which must leave `cached` (a copy of the budget before it) as it was."""
+        try:
+            return command(*args)
+        finally:
+            assert state_of(cached) == as_it_was
 
     @initialize(
         start=st.sampled_from(["open", "allocated", "funded", "funded with a gate", "assessed", "planned"])
