@@ -69,8 +69,18 @@ def new_key() -> bytes:
 
 def seal(key_id: str, key: bytes, text: str) -> str:
     """`text` sealed under `key`; the key id is bound in as associated data."""
-    sealed = AESSIV(key).encrypt(text.encode(), [key_id.encode()])
-    return f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
+    return Sealer(key_id, key).seal(text)
+
+
+class Sealer:
+    """One budget's key, looked up and set up once, for sealing many texts (a month-end file's rows)."""
+
+    def __init__(self, key_id: str, key: bytes) -> None:
+        self.key_id, self._cipher, self._data = key_id, AESSIV(key), [key_id.encode()]
+
+    def seal(self, text: str) -> str:
+        sealed = self._cipher.encrypt(text.encode(), self._data)
+        return f"{PREFIX}{self.key_id}:{base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
 
 
 def open_token(key_id: str, key: Key | AESSIV, body: str) -> str:
