@@ -12,7 +12,11 @@ A batch's writes run as few statements as their order allows (`batched`):
 statements touching disjoint tables do not affect each other, so each group of
 statements sharing a table keeps its writes in their order, and a run of one
 statement becomes one `executemany`. A rebuild then sends a few hundred
-statements' worth of rows at a time instead of one statement per row.
+statements' worth of rows at a time instead of one statement per row. Within
+such a run, an UPDATE that sets columns to parameters only, found by a WHERE on
+other columns, repeated with the same WHERE parameters leaves no trace of the
+earlier one, so only the last is sent (`overwrite_keys`): a budget's figures,
+copied after each of its events, are written once per batch rather than per event.
 
 Why SQLAlchemy Core: the same tables and statements run on SQLite and
 PostgreSQL, with tables named per read model and generation. Core gives
@@ -32,11 +36,13 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
-from sqlalchemy import MetaData, Table
+from sqlalchemy import Column, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.sql.visitors import iterate
 
@@ -69,6 +75,9 @@ class ReadView:
         statements = self.statements()
         self.compiled = {name: self._compile(stmt) for name, stmt in statements.items()}
         self.groups = table_groups(statements)
+        self.overwrites = {
+            name: keys for name, stmt in statements.items() if (keys := overwrite_keys(stmt)) is not None
+        }
         tables = metadata.sorted_tables
         return [
             *(str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect)) for t in tables),
@@ -88,7 +97,7 @@ class ReadView:
         cursor.execute(sql, compiled.construct_params(dict(params)))
 
     def run(self, cursor: Any, writes: Sequence[Write]) -> None:
-        for name, rows in batched(writes, self.groups):
+        for name, rows in batched(writes, self.groups, self.overwrites):
             sql, compiled = self.compiled[name]
             if len(rows) == 1:
                 cursor.execute(sql, compiled.construct_params(rows[0]))
@@ -116,13 +125,45 @@ def table_groups(statements: Mapping[str, Executable]) -> dict[str, int]:
     return {name: i for i, (_, names) in enumerate(groups) for name in names}
 
 
-def batched(writes: Sequence[Write], groups: Mapping[str, int]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """`writes` as (statement, rows) runs: by group in first-seen order, each group's writes in order."""
+def overwrite_keys(statement: Executable) -> tuple[str, ...] | None:
+    """The WHERE's parameter names of an UPDATE that only overwrites, else None.
+
+    Such an UPDATE sets columns to parameters (nothing computed from the row), and
+    its WHERE reads none of the columns it sets, so it always hits the same rows:
+    run twice in a row with the same WHERE parameters, the first has no lasting effect.
+    """
+    if not isinstance(statement, Update) or statement.whereclause is None:
+        return None
+    values: Mapping[Any, Any] = statement._values or {}
+    if not values or not all(isinstance(v, BindParameter) for v in values.values()):
+        return None
+    where = list(iterate(statement.whereclause))
+    read = {e.key for e in where if isinstance(e, Column)}
+    if {str(getattr(c, "key", c)) for c in values} & read:
+        return None
+    return tuple(sorted({str(b.key) for b in where if isinstance(b, BindParameter)}))
+
+
+def batched(
+    writes: Sequence[Write],
+    groups: Mapping[str, int],
+    overwrites: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """`writes` as (statement, rows) runs: by group in first-seen order, each group's writes in order.
+
+    In a run of an overwriting statement (`overwrite_keys`), a row replaces the one before it
+    when their keys are equal.
+    """
+    overwrites = overwrites or {}
     by_group: dict[int, list[tuple[str, list[dict[str, Any]]]]] = {}
     for name, params in writes:
         runs = by_group.setdefault(groups.get(name, -1), [])
         if runs and runs[-1][0] == name:
-            runs[-1][1].append(params)
+            rows, keys = runs[-1][1], overwrites.get(name)
+            if keys is not None and all(rows[-1][k] == params[k] for k in keys):
+                rows[-1] = params
+            else:
+                rows.append(params)
         else:
             runs.append((name, [params]))
     return [run for runs in by_group.values() for run in runs]
