@@ -73,14 +73,22 @@ def seal(key_id: str, key: bytes, text: str) -> str:
 
 
 class Sealer:
-    """One budget's key, looked up and set up once, for sealing many texts (a month-end file's rows)."""
+    """One budget's key, looked up and set up once, for sealing many texts (a month-end file's rows).
+
+    AES-SIV is deterministic, so a text met again (a card file's "card transaction" on
+    every row) is answered from what it sealed to the first time.
+    """
 
     def __init__(self, key_id: str, key: bytes) -> None:
         self.key_id, self._cipher, self._data = key_id, AESSIV(key), [key_id.encode()]
+        self._sealed: dict[str, str] = {}
 
     def seal(self, text: str) -> str:
-        sealed = self._cipher.encrypt(text.encode(), self._data)
-        return f"{PREFIX}{self.key_id}:{base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
+        if text not in self._sealed:
+            sealed = self._cipher.encrypt(text.encode(), self._data)
+            body = base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+            self._sealed[text] = f"{PREFIX}{self.key_id}:{body}"
+        return self._sealed[text]
 
 
 def open_token(key_id: str, key: Key | AESSIV, body: str) -> str:
