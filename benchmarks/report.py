@@ -27,6 +27,13 @@ class Section:
     rows: list[list[object]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def add(self, row: list[object]) -> None:
+        """Keep `row` and print it now (a long run shows each figure as it is measured)."""
+        if not self.rows:
+            print(f"\n{self.title}: {' | '.join(self.headers)}", flush=True)
+        self.rows.append(row)
+        print("  " + " | ".join(str(cell) for cell in row), flush=True)
+
     def print(self) -> None:
         print_table(self.title, self.headers, self.rows)
         for note in self.notes:

@@ -36,6 +36,7 @@ from ledger.key_use import KeyUse
 from ledger.ops.group_commit import GroupCommit
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
+from ledger.sealed_text import Sealer
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.snapshots import take_due_snapshots
 from ledger.store import persistence_env, register_ledger_transcodings
@@ -153,22 +154,31 @@ class Ledger(Application[UUID]):
 
     # --- a family's free text (ledger.sealed_text) -------------------------------
     @overload
-    def seal(self, budget: Budget, field: str, text: str) -> str: ...
+    def seal(self, budget: Budget, field: str, text: str, sealer: Sealer | None = None) -> str: ...
     @overload
-    def seal(self, budget: Budget, field: str, text: None) -> None: ...
-    def seal(self, budget: Budget, field: str, text: str | None) -> str | None:
-        """`text` sealed with `budget`'s key, once the domain's safe-text check has passed on it."""
+    def seal(self, budget: Budget, field: str, text: None, sealer: Sealer | None = None) -> None: ...
+    def seal(self, budget: Budget, field: str, text: str | None, sealer: Sealer | None = None) -> str | None:
+        """`text` sealed with `budget`'s key, once the domain's safe-text check has passed on it.
+
+        A caller sealing many texts of one budget passes its `sealer`, so the key is looked up once.
+        """
         if text is None or not text.strip():
             return text  # the domain refuses blank text as before, or keeps the absent
         check_text(field, text)
-        return sealed_text.seal(*self.text_keys.key_for(budget.id, budget.family_ref), text)
+        return (sealer or self.sealer(budget)).seal(text)
 
-    def sealed_request(self, budget: Budget, request: SpendRequest) -> SpendRequest:
+    def sealer(self, budget: Budget) -> Sealer:
+        """`budget`'s live key, ready to seal with (made first if the budget has none)."""
+        return Sealer(*self.text_keys.key_for(budget.id, budget.family_ref))
+
+    def sealed_request(
+        self, budget: Budget, request: SpendRequest, sealer: Sealer | None = None
+    ) -> SpendRequest:
         return replace(
             request,
-            description=self.seal(budget, "description", request.description),
+            description=self.seal(budget, "description", request.description, sealer),
             nights_override_reason=self.seal(
-                budget, "nights_override_reason", request.nights_override_reason
+                budget, "nights_override_reason", request.nights_override_reason, sealer
             ),
         )
 

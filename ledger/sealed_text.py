@@ -69,8 +69,26 @@ def new_key() -> bytes:
 
 def seal(key_id: str, key: bytes, text: str) -> str:
     """`text` sealed under `key`; the key id is bound in as associated data."""
-    sealed = AESSIV(key).encrypt(text.encode(), [key_id.encode()])
-    return f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
+    return Sealer(key_id, key).seal(text)
+
+
+class Sealer:
+    """One budget's key, looked up and set up once, for sealing many texts (a month-end file's rows).
+
+    AES-SIV is deterministic, so a text met again (a card file's "card transaction" on
+    every row) is answered from what it sealed to the first time.
+    """
+
+    def __init__(self, key_id: str, key: bytes) -> None:
+        self.key_id, self._cipher, self._data = key_id, AESSIV(key), [key_id.encode()]
+        self._sealed: dict[str, str] = {}
+
+    def seal(self, text: str) -> str:
+        if text not in self._sealed:
+            sealed = self._cipher.encrypt(text.encode(), self._data)
+            body = base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+            self._sealed[text] = f"{PREFIX}{self.key_id}:{body}"
+        return self._sealed[text]
 
 
 def open_token(key_id: str, key: Key | AESSIV, body: str) -> str:

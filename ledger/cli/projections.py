@@ -3,7 +3,8 @@
 `run` keeps every read model up to date (start the API with LEDGER_RUN_PROJECTIONS=0
 when this runs instead); `status` shows each one's generation, position and lag;
 `rebuild [NAME]` fills a new generation from zero with a progress bar while the
-API keeps reading the old one, then switches it live.
+API keeps reading the old one, then switches it live; without a name, every read
+model in one pass over the log.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
-    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -84,15 +84,16 @@ def rebuild(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=out) as progress:
-            for each in names:
-                task = progress.add_task(each, total=head())
+            task = progress.add_task(", ".join(names), total=head())
 
-                def advance(done: int, total: int, task: TaskID = task) -> None:
-                    progress.update(task, completed=done, total=total)
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
 
-                generation = read_side.rebuild(each, head, advance)
-                progress.update(task, completed=head(), total=head())
-                out.print(f"{each}: generation {generation} is live")
+            # one pass over the log for all of them: each event is read and decoded once
+            generations = read_side.rebuild_many(names, head, advance)
+            progress.update(task, completed=head(), total=head())
+        for each, generation in generations.items():
+            out.print(f"{each}: generation {generation} is live")
     finally:
         read_side.stop()
         service.close()

@@ -1,7 +1,7 @@
 """Apply a month-end file: every row checked by its budget's own rules, each recorded once.
 
-Rows are grouped by budget in file order. Each budget is loaded once, its rows
-run through `record_spend` one by one (a refused row records nothing and the
+Rows are grouped by budget in file order. Each budget is loaded once and its
+text key looked up once, its rows run through `record_spend` one by one (a refused row records nothing and the
 next row sees the budget as it was), and the budgets' new events are saved
 together, many budgets per transaction. A row's spend id derives from its
 `row_id`, so running the same file again records nothing and reports each row
@@ -24,6 +24,7 @@ from ledger import errors
 from ledger.access import Action, is_scoped
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.budget import Budget
+from ledger.aggregates.provider import Standing
 from ledger.application import Ledger
 from ledger.ingest.rows import IngestRow, UnreadableRow
 from ledger.providers import standing_of
@@ -66,13 +67,14 @@ def ingest(ledger: Ledger, actor: Actor, rows: Sequence[IngestRow | UnreadableRo
     """Check and record every row; the report lists each row's result in file order."""
     results: dict[int, RowResult] = {}
     by_budget: dict[UUID, list[IngestRow]] = {}
+    lookups = Lookups(ledger)
     for row in rows:
         if isinstance(row, UnreadableRow):
             results[row.line] = RowResult(
                 row.line, row.row_id, row.budget, "refused", rule=row.rule, detail=row.detail
             )
             continue
-        budget_id = _budget_id(ledger, row.budget)
+        budget_id = lookups.budget_id(row.budget)
         if budget_id is None:
             results[row.line] = _refused(row, _unknown(actor))
             continue
@@ -81,24 +83,25 @@ def ingest(ledger: Ledger, actor: Actor, rows: Sequence[IngestRow | UnreadableRo
     ids = list(by_budget)
     for start in range(0, len(ids), BUDGETS_PER_SAVE):
         chunk = {budget_id: by_budget[budget_id] for budget_id in ids[start : start + BUDGETS_PER_SAVE]}
-        position = _save_chunk(ledger, actor, chunk, results)
+        position = _save_chunk(lookups, actor, chunk, results)
         report.position = position or report.position
     report.rows = [results[line] for line in sorted(results)]
     return report
 
 
 def _save_chunk(
-    ledger: Ledger, actor: Actor, chunk: dict[UUID, list[IngestRow]], results: dict[int, RowResult]
+    lookups: Lookups, actor: Actor, chunk: dict[UUID, list[IngestRow]], results: dict[int, RowResult]
 ) -> int | None:
     """Run a chunk's budgets and save them in one transaction; on a lost race, budget by budget."""
-    applied = {budget_id: _apply(ledger, actor, budget_id, rows) for budget_id, rows in chunk.items()}
+    ledger = lookups.ledger
+    applied = {budget_id: _apply(lookups, actor, budget_id, rows) for budget_id, rows in chunk.items()}
     changed = [budget for budget, _ in applied.values() if budget is not None and budget.pending_events]
     try:
         recordings = ledger.save(*changed) if changed else []
     except IntegrityError:
         position = None
         for budget_id, rows in chunk.items():
-            position = _save_one(ledger, actor, budget_id, rows, results) or position
+            position = _save_one(lookups, actor, budget_id, rows, results) or position
         return position
     for _, row_results in applied.values():
         results.update({r.line: r for r in row_results})
@@ -106,10 +109,11 @@ def _save_chunk(
 
 
 def _save_one(
-    ledger: Ledger, actor: Actor, budget_id: UUID, rows: list[IngestRow], results: dict[int, RowResult]
+    lookups: Lookups, actor: Actor, budget_id: UUID, rows: list[IngestRow], results: dict[int, RowResult]
 ) -> int | None:
+    ledger = lookups.ledger
     for attempt in range(ledger.max_attempts):
-        budget, row_results = _apply(ledger, actor, budget_id, rows)
+        budget, row_results = _apply(lookups, actor, budget_id, rows)
         try:
             recordings = ledger.save(budget) if budget is not None and budget.pending_events else []
         except IntegrityError:
@@ -123,14 +127,16 @@ def _save_one(
 
 
 def _apply(
-    ledger: Ledger, actor: Actor, budget_id: UUID, rows: Iterable[IngestRow]
+    lookups: Lookups, actor: Actor, budget_id: UUID, rows: Iterable[IngestRow]
 ) -> tuple[Budget | None, list[RowResult]]:
     """The budget with the rows' spends pending, and each row's result."""
+    ledger = lookups.ledger
     try:
         budget = ledger._authorised(actor, budget_id, Action.SPEND)  # a write: not logged as a read
     except (errors.Forbidden, errors.NotFound):
         return None, [_refused(row, _unknown(actor)) for row in rows]
     out: list[RowResult] = []
+    sealer = ledger.sealer(budget)  # the budget's key, looked up once for all its rows
     for row in rows:
         spend_id = str(uuid5(budget_id, f"ingest/{row.row_id}"))
         known = spend_id in budget.spends
@@ -138,8 +144,8 @@ def _apply(
             budget.record_spend(
                 actor,
                 spend_id,
-                ledger.sealed_request(budget, row.request),
-                standing_of(ledger, row.request.provider_id),
+                ledger.sealed_request(budget, row.request, sealer),
+                lookups.standing(row.request.provider_id),
             )
         except errors.LedgerError as e:
             out.append(_refused(row, e))
@@ -149,11 +155,29 @@ def _apply(
     return budget, out
 
 
-def _budget_id(ledger: Ledger, budget: str) -> UUID | None:
-    try:
-        return UUID(budget)
-    except ValueError:
-        return ledger.find_by_reference(budget)
+class Lookups:
+    """What a file's rows name besides their budget, each asked of the store once per file.
+
+    A council reference and a provider's standing as they stood when the file was read.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._references: dict[str, UUID | None] = {}
+        self._standings: dict[str | None, Standing | None] = {}
+
+    def budget_id(self, budget: str) -> UUID | None:
+        try:
+            return UUID(budget)
+        except ValueError:
+            if budget not in self._references:
+                self._references[budget] = self.ledger.find_by_reference(budget)
+            return self._references[budget]
+
+    def standing(self, provider_id: str | None) -> Standing | None:
+        if provider_id not in self._standings:
+            self._standings[provider_id] = standing_of(self.ledger, provider_id)
+        return self._standings[provider_id]
 
 
 def _unknown(actor: Actor) -> errors.LedgerError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
@@ -30,29 +30,42 @@ SUPERVISE_SECONDS = 1.0
 Progress = Callable[[int, int], None]
 
 
+#: notifications per catch-up transaction: fewer commits, and statements of hundreds of rows
+CATCH_UP_BATCH = 1000
+
+
 def catch_up(
     app: LedgerService,
-    projection: Any,
+    projections: Any | Sequence[Any],
     head: Callable[[], int],
     progress: Progress | None = None,
-    batch: int = 500,
+    batch: int | None = None,
 ) -> None:
-    """Apply the backlog in batches: one transaction (all writes, last tracking) per batch.
+    """Apply the backlog in batches: per projection, one transaction (all writes, last tracking) per batch.
 
-    The same writes and the same exactly-once rule as the runner, only fewer commits;
-    the library's runner takes over from the tracked position for the live tail.
+    The same writes and the same exactly-once rule as the runner, only fewer commits.
+    Each notification is decoded once and handed to every projection (a rebuild of
+    all the read models reads and decodes the log once); each skips what its own
+    tracking says it has applied. The library's runner takes over for the live tail.
     """
-    view, start, target = projection.view, projection.view.position(), head()
+    batch = batch or CATCH_UP_BATCH
+    chosen = list(projections) if isinstance(projections, Sequence) else [projections]
+    done = {id(p): p.view.position() for p in chosen}
+    start, target = min(done.values(), default=0), head()
     while start < target:
         notifications = app.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
         if not notifications:
             break
-        writes = []
-        for notification in notifications:
-            tracking = Tracking(app.name, notification.id)
-            writes += projection.writes(app.mapper.to_domain_event(notification), tracking)
+        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         start = notifications[-1].id
-        view.apply(writes, Tracking(app.name, start))
+        for projection in chosen:
+            writes = []
+            for position, event in events:
+                if position > done[id(projection)]:
+                    writes += projection.writes(event, Tracking(app.name, position))
+            if start > done[id(projection)]:
+                projection.view.apply(writes, Tracking(app.name, start))
+                done[id(projection)] = start
         if progress:
             progress(start, target)
 
@@ -135,7 +148,8 @@ class ReadSide:
                     continue
                 if current:
                     self._close_runner(model.name)
-                self._close_views(model.name)  # the runner's own view serves queries now
+                # the runner's own view serves queries now; a newer generation being rebuilt keeps its view
+                self._close_views(model.name, up_to=generation)
                 runner = self.runner(model, generation)
                 runner.__enter__()
                 self._runners[model.name] = (generation, runner)
@@ -157,8 +171,10 @@ class ReadSide:
         finally:
             runner.view.datastore.close()
 
-    def _close_views(self, name: str | None = None) -> None:
-        for key in [k for k in self._views if name is None or k[0] == name]:
+    def _close_views(self, name: str | None = None, up_to: int | None = None) -> None:
+        for key in [
+            k for k in self._views if (name is None or k[0] == name) and (up_to is None or k[1] <= up_to)
+        ]:
             self._views.pop(key).datastore.close()
 
     def stop(self) -> None:
@@ -198,24 +214,36 @@ class ReadSide:
         return rows
 
     def rebuild(self, name: str, head: Callable[[], int], progress: Progress | None = None) -> int:
-        """Fill a new generation from zero, then make it live; returns the new generation.
+        """Fill a new generation of `name` from zero, then make it live; returns the new generation.
 
         Readers keep the old generation until the switch. The old tables stay (a
         rebuild that went wrong can be switched back); drop them by hand when done.
         """
-        model = READ_MODELS[name]
-        generation = self.generations.live(name) + 1
+        return self.rebuild_many([name], head, progress)[name]
+
+    def rebuild_many(
+        self, names: Sequence[str], head: Callable[[], int], progress: Progress | None = None
+    ) -> dict[str, int]:
+        """Rebuild several read models in one pass over the log (each event read and decoded once).
+
+        Each switches live once it has caught up; returns each one's new generation.
+        """
+        generations = {name: self.generations.live(name) + 1 for name in names}
         app = LedgerService(url=self.url)
         try:
-            projection = model.projection_class(generation)(view=self.view(name, generation))
-            catch_up(app, projection, head, progress)
-            runner = self.runner(model, generation)
-            with runner:
-                while runner.view.position() < head():
-                    runner.run_forever(timeout=0.2)
-            runner.view.datastore.close()
-            self.generations.switch(name, generation)
-            self._live[name] = generation
+            projections = [
+                READ_MODELS[name].projection_class(generation)(view=self.view(name, generation))
+                for name, generation in generations.items()
+            ]
+            catch_up(app, projections, head, progress)
+            for name, generation in generations.items():
+                runner = self.runner(READ_MODELS[name], generation)
+                with runner:
+                    while runner.view.position() < head():
+                        runner.run_forever(timeout=0.2)
+                runner.view.datastore.close()
+                self.generations.switch(name, generation)
+                self._live[name] = generation
         finally:
             app.close()
-        return generation
+        return generations

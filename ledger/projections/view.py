@@ -4,9 +4,19 @@ A read model declares its tables once (`declare`) and its write statements once
 (`statements`), as SQLAlchemy Core expressions with named `bindparam`s. Each is
 compiled to the store's dialect when the view opens; after that a write is just
 a statement's name and its parameters (`Write`). The view runs an event's
-writes and the tracking insert in ONE transaction on the library's own
-connection (`apply`), so each event applies exactly once and a crash resumes
-after the last committed event.
+writes (or a rebuild's whole batch of events) and the tracking insert in ONE
+transaction on the library's own connection (`apply`), so each event applies
+exactly once and a crash resumes after the last committed event.
+
+A batch's writes run as few statements as their order allows (`batched`):
+statements touching disjoint tables do not affect each other, so each group of
+statements sharing a table keeps its writes in their order, and a run of one
+statement becomes one `executemany`. A rebuild then sends a few hundred
+statements' worth of rows at a time instead of one statement per row. Within
+such a run, an UPDATE that sets columns to parameters only, found by a WHERE on
+other columns, repeated with the same WHERE parameters leaves no trace of the
+earlier one, so only the last is sent (`overwrite_keys`): a budget's figures,
+copied after each of its events, are written once per batch rather than per event.
 
 Why SQLAlchemy Core: the same tables and statements run on SQLite and
 PostgreSQL, with tables named per read model and generation. Core gives
@@ -19,19 +29,22 @@ Only its compiler is used: connections, pools and transactions stay the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
-from sqlalchemy import MetaData
+from sqlalchemy import Column, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.visitors import iterate
 
 from ledger.application import Ledger
 
@@ -59,7 +72,12 @@ class ReadView:
         """Declare the tables, compile the statements; return the DDL that creates the tables."""
         metadata = MetaData(schema=schema)
         self.declare(metadata, prefix)
-        self.compiled = {name: self._compile(stmt) for name, stmt in self.statements().items()}
+        statements = self.statements()
+        self.compiled = {name: self._compile(stmt) for name, stmt in statements.items()}
+        self.groups = table_groups(statements)
+        self.overwrites = {
+            name: keys for name, stmt in statements.items() if (keys := overwrite_keys(stmt)) is not None
+        }
         tables = metadata.sorted_tables
         return [
             *(str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect)) for t in tables),
@@ -79,8 +97,12 @@ class ReadView:
         cursor.execute(sql, compiled.construct_params(dict(params)))
 
     def run(self, cursor: Any, writes: Sequence[Write]) -> None:
-        for name, params in writes:
-            self._execute(cursor, self.compiled[name], params)
+        for name, rows in batched(writes, self.groups, self.overwrites):
+            sql, compiled = self.compiled[name]
+            if len(rows) == 1:
+                cursor.execute(sql, compiled.construct_params(rows[0]))
+            else:
+                cursor.executemany(sql, [compiled.construct_params(row) for row in rows])
 
     def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
         raise NotImplementedError
@@ -90,6 +112,61 @@ class ReadView:
 
     def position(self, application_name: str = Ledger.name) -> int:
         return self.max_tracking_id(application_name) or 0  # type: ignore[attr-defined]
+
+
+def table_groups(statements: Mapping[str, Executable]) -> dict[str, int]:
+    """Each statement's group: statements that share a table, directly or through another, share one."""
+    groups: list[tuple[set[str], set[str]]] = []  # (tables, statement names)
+    for name, statement in statements.items():
+        tables = {t.fullname for t in iterate(cast(Any, statement)) if isinstance(t, Table)}
+        joined = [g for g in groups if g[0] & tables]
+        kept = [g for g in groups if not g[0] & tables]
+        groups = [*kept, (tables.union(*(g[0] for g in joined)), {name}.union(*(g[1] for g in joined)))]
+    return {name: i for i, (_, names) in enumerate(groups) for name in names}
+
+
+def overwrite_keys(statement: Executable) -> tuple[str, ...] | None:
+    """The WHERE's parameter names of an UPDATE that only overwrites, else None.
+
+    Such an UPDATE sets columns to parameters (nothing computed from the row), and
+    its WHERE reads none of the columns it sets, so it always hits the same rows:
+    run twice in a row with the same WHERE parameters, the first has no lasting effect.
+    """
+    if not isinstance(statement, Update) or statement.whereclause is None:
+        return None
+    values: Mapping[Any, Any] = statement._values or {}
+    if not values or not all(isinstance(v, BindParameter) for v in values.values()):
+        return None
+    where = list(iterate(statement.whereclause))
+    read = {e.key for e in where if isinstance(e, Column)}
+    if {str(getattr(c, "key", c)) for c in values} & read:
+        return None
+    return tuple(sorted({str(b.key) for b in where if isinstance(b, BindParameter)}))
+
+
+def batched(
+    writes: Sequence[Write],
+    groups: Mapping[str, int],
+    overwrites: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """`writes` as (statement, rows) runs: by group in first-seen order, each group's writes in order.
+
+    In a run of an overwriting statement (`overwrite_keys`), a row replaces the one before it
+    when their keys are equal.
+    """
+    overwrites = overwrites or {}
+    by_group: dict[int, list[tuple[str, list[dict[str, Any]]]]] = {}
+    for name, params in writes:
+        runs = by_group.setdefault(groups.get(name, -1), [])
+        if runs and runs[-1][0] == name:
+            rows, keys = runs[-1][1], overwrites.get(name)
+            if keys is not None and all(rows[-1][k] == params[k] for k in keys):
+                rows[-1] = params
+            else:
+                rows.append(params)
+        else:
+            runs.append((name, [params]))
+    return [run for runs in by_group.values() for run in runs]
 
 
 class ReadModelProjection(Projection[Any]):

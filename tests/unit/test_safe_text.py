@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -91,3 +93,24 @@ def test_text_without_controls_or_bidi_is_accepted(text: str) -> None:
     if not set(text) & BIDI_CONTROLS:
         assert check_text("notes", text) == text
         assert unsafe_character(text) is None
+
+
+def _by_category(text: str) -> str | None:
+    """The rule as first written: a loop over `unicodedata` (slow), kept here as the reference."""
+    for char in text.replace("\r\n", "\n"):
+        if char not in "\t\n" and (
+            char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+        ):
+            return char
+    return None
+
+
+def test_the_fast_check_refuses_exactly_the_characters_the_unicode_categories_name() -> None:
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        assert unsafe_character(f"a{char}b") == _by_category(f"a{char}b"), f"U+{point:04X}"
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "\r", "\n", "\t", "\x00", "\u202e", "é", "\u2028", "\x85"])))
+def test_the_fast_check_finds_the_same_first_character_as_the_reference(text: str) -> None:
+    assert unsafe_character(text) == _by_category(text)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from ledger.sealed_text import ERASED, Erased, key_ids, new_key, open_token, reveal, seal
+from ledger.sealed_text import ERASED, Erased, Sealer, key_ids, new_key, open_token, reveal, seal
 
 KEY_ID = "0123456789abcdef0123456789abcdef"
 OTHER_ID = "fedcba9876543210fedcba9876543210"
@@ -87,3 +87,10 @@ def test_text_that_looks_sealed_is_sealed_whole_and_shown_once_not_opened_again(
     key = new_key()
     forged = seal(OTHER_ID, new_key(), text)  # a token pasted as someone's text
     assert reveal(seal(KEY_ID, key, forged), lambda ids: {KEY_ID: key}) == forged
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=8))
+def test_a_budgets_sealer_seals_each_text_as_one_at_a_time_sealing_does(texts: list[str]) -> None:
+    key = new_key()
+    sealer = Sealer(KEY_ID, key)
+    assert [sealer.seal(t) for t in texts + texts] == [seal(KEY_ID, key, t) for t in texts + texts]
