@@ -27,6 +27,8 @@ from ledger.use_cases import LedgerService
 
 log = logging.getLogger(__name__)
 SUPERVISE_SECONDS = 1.0
+#: how long a restarted runner's old view stays open for the queries already holding it
+RETIRE_SECONDS = 30.0
 Progress = Callable[[int, int], None]
 
 
@@ -78,6 +80,7 @@ class ReadSide:
         self.watch = StoreWatch("read side", log)  # one line on losing the store, one on regaining it
         self._live: dict[str, int] = {}
         self._views: dict[tuple[str, int], Any] = {}  # views opened for reading, not running
+        self._retired: list[tuple[float, Any]] = []  # (close after, datastore) of replaced views
         self._runners: dict[str, tuple[int, ProjectionRunner[Any, Any]]] = {}
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -125,6 +128,7 @@ class ReadSide:
             self._live = self.generations.all_live()
             if runners:
                 self._ensure_runners()
+            self._close_retired()
         except Exception as e:
             self.watch.failed(e)
         else:
@@ -147,9 +151,9 @@ class ReadSide:
                 if current and current[0] == generation and not current[1].is_interrupted.is_set():
                     continue
                 if current:
-                    self._close_runner(model.name)
+                    self._close_runner(model.name, later=True)
                 # the runner's own view serves queries now; a newer generation being rebuilt keeps its view
-                self._close_views(model.name, up_to=generation)
+                self._close_views(model.name, up_to=generation, later=True)
                 runner = self.runner(model, generation)
                 runner.__enter__()
                 self._runners[model.name] = (generation, runner)
@@ -162,20 +166,38 @@ class ReadSide:
             env=view_env(self.url, model.name, generation),
         )
 
-    def _close_runner(self, name: str) -> None:
+    def _close_runner(self, name: str, later: bool = False) -> None:
         _, runner = self._runners.pop(name)
         try:
             runner.__exit__(None, None, None)
         except Exception as e:  # it resumes from its tracking when restarted
             self.watch.failed(e)
         finally:
-            runner.view.datastore.close()
+            self._close_datastore(runner.view.datastore, later)
 
-    def _close_views(self, name: str | None = None, up_to: int | None = None) -> None:
+    def _close_views(self, name: str | None = None, up_to: int | None = None, later: bool = False) -> None:
         for key in [
             k for k in self._views if (name is None or k[0] == name) and (up_to is None or k[1] <= up_to)
         ]:
-            self._views.pop(key).datastore.close()
+            self._close_datastore(self._views.pop(key).datastore, later)
+
+    def _close_datastore(self, datastore: Any, later: bool) -> None:
+        """Close a view's datastore now, or `later` (`RETIRE_SECONDS` on), once queries that were
+        handed the view before a runner restarted have finished with it: closing it at once
+        failed such a query with `ConnectionPoolClosedError`."""
+        if later:
+            self._retired.append((time.monotonic() + RETIRE_SECONDS, datastore))
+        else:
+            datastore.close()
+
+    def _close_retired(self, every: bool = False) -> None:
+        """Close the retired views' datastores that are due (`every`: all of them)."""
+        now = time.monotonic()
+        with self._lock:
+            due = [entry for entry in self._retired if every or entry[0] <= now]
+            for entry in due:
+                self._retired.remove(entry)
+                entry[1].close()
 
     def stop(self) -> None:
         self._stop.set()
@@ -185,6 +207,7 @@ class ReadSide:
             for name in list(self._runners):
                 self._close_runner(name)
             self._close_views()
+        self._close_retired(every=True)
 
     def wait(self, position: int | None, timeout: float = 10.0) -> None:
         """Block until every read model has applied the event at `position`."""

@@ -131,3 +131,24 @@ def test_the_read_side_restarts_a_failed_runner_and_catches_up_exactly(
         assert ANSWERS[name](side.view(name)) == EXPECTED[name](folds.replay(busy_ledger))
     finally:
         side.stop()
+
+
+def test_a_query_holding_a_view_when_its_runner_restarts_still_gets_its_answer(
+    busy_ledger: LedgerService, store_url: str
+) -> None:
+    """A restarted runner's old view is closed later, not under a query that was handed it."""
+    side = ReadSide(store_url, names=["balances"])
+    side.start()
+    try:
+        side.wait(busy_ledger.recorder.max_notification_id(), timeout=30)
+        held = side.view("balances")  # a request's handler holds the running view...
+        side._runners["balances"][1].is_interrupted.set()  # ...when the runner dies
+        side._refresh()  # the supervisor's next round restarts it
+        assert side.view("balances") is not held
+        assert held.position() == busy_ledger.recorder.max_notification_id()  # the held view still answers
+        assert len(side._retired) == 1
+        side._retired = [(0.0, datastore) for _, datastore in side._retired]  # its time is up
+        side._refresh()  # retired views are closed on the supervisor's next round once due
+        assert side._retired == []
+    finally:
+        side.stop()
