@@ -17,8 +17,6 @@ servers start.
 from __future__ import annotations
 
 import contextlib
-import time
-import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -30,8 +28,6 @@ from eventsourcing.postgres import PostgresFactory
 from ledger.ops.breaker import guard
 
 RECONNECT_SECONDS = 3.0
-#: a pooled connection used less than this long ago is handed out without a ping
-PING_AFTER_IDLE = 1.0
 #: the advisory lock's first key every ledger takes to create tables ("ledg" in ASCII); the
 #: second is the schema's name hashed, so each schema has a lock of its own
 TABLES_LOCK = 0x6C656467
@@ -60,34 +56,6 @@ def creation_lock(env: Mapping[str, str]) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (TABLES_LOCK, schema))
 
 
-def ping_only_after_idle(pool: Any) -> None:
-    """Make the pool's pre-ping skip a connection returned less than `PING_AFTER_IDLE` seconds ago.
-
-    The ledger asks the pool to check each connection before handing it out (so none is dead
-    after an outage), and a spend takes three connections: three extra round trips, a fifth
-    of a spend's time on PostgreSQL. A connection that was working a moment ago is taken on
-    trust; if the store went away in that moment, the library's recorder retries the
-    statement on another connection, as it does for any connection lost mid-use, and the
-    pool discards the broken one when it comes back.
-    """
-    check = pool._check
-    if check is None:
-        return
-    returned: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-    reset = pool._reset
-
-    def stamp(conn: Any) -> None:
-        if reset is not None:
-            reset(conn)
-        returned[conn] = time.monotonic()
-
-    def check_after_idle(conn: Any) -> None:
-        if conn.broken or time.monotonic() - returned.get(conn, -PING_AFTER_IDLE) >= PING_AFTER_IDLE:
-            check(conn)
-
-    pool._reset, pool._check = stamp, check_after_idle
-
-
 class LockingPostgresFactory(PostgresFactory):
     """The library's PostgreSQL factory, creating each recorder's tables under the tables lock.
 
@@ -104,7 +72,6 @@ class LockingPostgresFactory(PostgresFactory):
         # long outage left it sleeping many seconds after the store was back; giving up after
         # a few seconds makes the next request ask for a connection at once instead
         self.datastore.pool.reconnect_timeout = RECONNECT_SECONDS
-        ping_only_after_idle(self.datastore.pool)
         register = self.datastore.register_type_adapters
 
         def register_unless_away() -> None:
