@@ -13,8 +13,11 @@ cold replays at most about an eighth of its events after decoding the snapshot.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: the spacing is `interval` up to GROWTH intervals, then doubles with each doubling of the version
 GROWTH = 8
@@ -44,4 +47,7 @@ def take_due_snapshots(app: Any, processing_event: Any) -> None:
         interval = app.snapshotting_intervals.get(type(aggregate))
         if interval is not None and due(versions.get(aggregate_id, []), interval):
             snapshot_class = getattr(type(aggregate), "Snapshot", type(app).snapshot_class)
-            app.snapshots.put([snapshot_class.take(aggregate)])
+            try:
+                app.snapshots.put([snapshot_class.take(aggregate)])
+            except Exception:  # the command is recorded: a missing snapshot only costs a longer load
+                log.warning("snapshot of %s at %s not taken", aggregate_id, aggregate.version, exc_info=True)

@@ -140,7 +140,13 @@ class BudgetBase(Aggregate):
         an item (`ledger.aggregates.events`).
         """
         copy = object.__new__(type(self))
-        copy.__dict__.update({name: _own(value) for name, value in self.__dict__.items()})
+        # the pinned scheme's document is never changed: shared, so `pinned()` finds it by identity
+        copy.__dict__.update(
+            {
+                name: value if name == "scheme_document" else _own(value)
+                for name, value in self.__dict__.items()
+            }
+        )
         memo[id(self)] = copy
         return copy
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -71,8 +72,8 @@ class GroupCommit:
 
     def _write(self, batch: list[_Save]) -> None:
         """Write `batch`, then mark every save of it done, with its ids or its error."""
-        GROUP_COMMIT_SIZE.observe(len(batch))
         try:
+            GROUP_COMMIT_SIZE.observe(len(batch))
             if len(batch) > 1:
                 try:
                     ids = self._insert([e for s in batch for e in s.events])
@@ -89,10 +90,10 @@ class GroupCommit:
                     s.ids = self._insert(s.events)
                 except IntegrityError as e:  # its own caller raises it, and retries
                     s.error = e
-        except BaseException as e:  # the store away: every save of the batch hears it
+        except Exception as e:  # the store away: every save of the batch hears it, each its own copy
             for s in batch:
                 if s.ids is None and s.error is None:
-                    s.error = e
+                    s.error = copy(e)
         finally:
             for s in batch:
                 s.done = True

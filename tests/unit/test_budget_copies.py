@@ -41,7 +41,9 @@ def items(value: Any) -> list[Any]:
 
 
 def containers(budget: Budget) -> dict[str, Any]:
-    return {k: v for k, v in vars(budget).items() if isinstance(v, dict | list) and k != "_pending_events"}
+    """The budget's own lists and dicts (its scheme's document is never changed, and is shared)."""
+    shared = ("_pending_events", "scheme_document")
+    return {k: v for k, v in vars(budget).items() if isinstance(v, dict | list) and k not in shared}
 
 
 def frozen(item: Any) -> bool:
@@ -72,6 +74,7 @@ def test_a_copy_owns_its_lists_and_dicts_and_shares_their_items() -> None:
         mine, theirs = items(value), items(getattr(copied, name))
         assert len(mine) == len(theirs) and all(a is b for a, b in zip(mine, theirs, strict=True)), name
     assert copied.allocation is budget.allocation
+    assert copied.scheme_document is budget.scheme_document  # so `pinned()` finds it without a fingerprint
 
 
 def test_commands_on_a_copy_leave_the_budget_it_was_copied_from_as_it_was() -> None:
