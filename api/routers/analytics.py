@@ -44,7 +44,9 @@ def csv_answer(text: str, response: Response) -> Response:
 def parse_group_by(text: str) -> list[str]:
     keys = [k.strip() for k in text.split(",") if k.strip()]
     if not keys:
-        raise InvalidInput("group_by names at least one of category, month, cohort, management, stream")
+        raise InvalidInput(
+            "group_by names at least one of category, month, cohort, management, stream, provider"
+        )
     return keys
 
 

@@ -33,6 +33,10 @@ class SpendingGroup(BaseModel):
     cohort: str | None = None
     management: str | None = None
     stream: str | None = Field(default=None, description="null for spends charged to no stream")
+    provider: str | None = Field(
+        default=None,
+        description="the register entry paid (provider_id); `unregistered` for free text, never named",
+    )
     amount: str | None = Field(description="null when suppressed")
     share: str | None = Field(description="of the grouping it belongs to; shares of a grouping sum to 1")
     units: dict[str, str]
