@@ -187,7 +187,12 @@ class BudgetBase(Aggregate):
             unreleased=self.unreleased,
             waiting_at_gate=self.waiting_at_gate(),
             gate_return_status=self.gate_return_status(),
+            nights_warnings=self.nights_warnings(),
         )
+
+    def nights_warnings(self) -> list[dict[str, Any]] | None:
+        """Overnight thresholds approached or passed (`ProviderRules`); None where no scheme sets any."""
+        return None
 
     # --- opening -----------------------------------------------------------
     @classmethod
