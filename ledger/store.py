@@ -23,6 +23,7 @@ import psycopg
 from eventsourcing.persistence import Transcoder, Transcoding
 
 from ledger.aggregates.chain import dataclass_fields
+from ledger.aggregates.commitments import COMMITMENT_TYPES
 from ledger.aggregates.keyring import KeyEntry
 from ledger.aggregates.plan_state import PLAN_STATE_TYPES
 from ledger.aggregates.state import STATE_TYPES
@@ -212,5 +213,5 @@ class DataclassAsDict(Transcoding):
 
 def register_ledger_transcodings(transcoder: Transcoder) -> None:
     transcoder.register(DateAsISO())  # type: ignore[attr-defined]
-    for cls in (*STATE_TYPES, *PLAN_STATE_TYPES, KeyEntry):
+    for cls in (*STATE_TYPES, *PLAN_STATE_TYPES, *COMMITMENT_TYPES, KeyEntry):
         transcoder.register(DataclassAsDict(cls))  # type: ignore[attr-defined]

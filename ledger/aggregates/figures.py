@@ -36,9 +36,11 @@ class Figures:
     #: issue 10: the scheme's overnight thresholds the child is within warning distance of, or past:
     #: [{per, month, threshold, counted, past}] (None: the scheme sets no thresholds)
     nights_warnings: list[dict[str, Any]] | None = None
+    #: what open commitments hold (None: the scheme takes no commitments); `available` is net of it
+    committed: Decimal | None = None
 
     #: figures added after events were stored: left out of the hash and the stored data while None
-    later_fields: ClassVar[frozenset[str]] = frozenset({"nights_warnings"})
+    later_fields: ClassVar[frozenset[str]] = frozenset({"nights_warnings", "committed"})
 
 
 def days_overdue(due_on: date, today: date) -> int | None:
