@@ -241,7 +241,7 @@ class BudgetOut(BaseModel):
 
 def balances_of(budget: Any) -> Balances:
     names = ("allocated", "scheduled", "released", "spent", "recovered", "available", "unreleased")
-    committed = budget.committed if budget.scheme.commitments is not None else None
+    committed = budget.figures().committed  # the domain says whether its scheme holds commitments
     return Balances(**{name: getattr(budget, name) for name in names}, committed=committed)
 
 

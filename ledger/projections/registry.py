@@ -58,7 +58,8 @@ def generation_name(name: str, generation: int) -> str:
 READ_MODELS: dict[str, ReadModel] = {
     m.name: m
     for m in (
-        ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView),
+        # shape 2 (issue 10): budgets gained `committed`
+        ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView, shape=2),
         # shape 2 (issue 10): facts gained `provider`
         ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView, shape=2),
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),

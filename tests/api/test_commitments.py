@@ -145,3 +145,15 @@ def test_bad_commitment_bodies_are_422_and_record_nothing(api: Api) -> None:
         problem_of(pay(api, budget_id, cid, amount), 422)
     problem_of(api.post(f"/v1/budgets/{budget_id}/commitments/{cid}/cancellation", json={}), 422)
     assert api.version(budget_id) == version + 1  # only the good order
+
+
+def test_the_balances_read_model_copies_what_commitments_hold(live_api: Api) -> None:
+    api = live_api
+    budget_id = short_breaks_budget(api)
+    plain = open_funded_budget(api.service)
+    pa = register(api, "personal_assistant")["provider_id"]
+    assert commit(api, budget_id, order(pa)).status_code == 201
+    api.client.app.state.read_side.wait(api.service.recorder.max_notification_id(), timeout=20)  # type: ignore[attr-defined]
+    listed = {b["id"]: b["balances"] for b in api.get("/v1/budgets", params={"limit": 200}).json()["items"]}
+    assert (listed[str(budget_id)]["committed"], listed[str(budget_id)]["available"]) == ("310.00", "690.00")
+    assert listed[str(plain)]["committed"] is None
