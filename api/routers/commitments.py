@@ -24,12 +24,12 @@ from api.schemas.commitments import (
     payment_made,
 )
 from api.writes import KeyedWrite, WriteDep
+from ledger import commitments as use
 from ledger import errors
 from ledger.access import Action
 from ledger.aggregates.actor import Actor
 from ledger.aggregates.commitments import CommitmentRequest
 from ledger.aggregates.spending import SpendRequest
-from ledger.commitments import cancel_commitment, make_commitment, pay_commitment
 
 router = v1_router(
     prefix="/budgets/{budget_id}/commitments",
@@ -53,14 +53,14 @@ Reader = Annotated[Actor, allowed(Action.READ)]
         errors.ConcurrentUpdate,
     ),
 )
-def make(
+def make_commitment(
     budget_id: BudgetId, body: CommitmentIn, actor: Committer, service: ServiceDep, write: KeyedWrite
 ) -> CommitmentAnswer:
     """Commit an order with a register provider from available funds (which count open commitments)."""
     request = CommitmentRequest(**dict(body))
     return write.run(
         commitment_made,
-        lambda once: make_commitment(
+        lambda once: use.make_commitment(
             service, actor, budget_id, request, idempotency_key=write.key, once=once
         ),
     )
@@ -90,7 +90,7 @@ def list_commitments(budget_id: BudgetId, actor: Reader, service: ServiceDep) ->
         errors.ConcurrentUpdate,
     ),
 )
-def pay(
+def pay_commitment(
     budget_id: BudgetId,
     commitment_id: ItemId,
     body: PaymentIn,
@@ -111,7 +111,7 @@ def pay(
     )
     return write.run(
         payment_made(commitment_id),
-        lambda once: pay_commitment(
+        lambda once: use.pay_commitment(
             service, actor, budget_id, commitment_id, payment, idempotency_key=write.key, once=once
         ),
     )
@@ -120,7 +120,7 @@ def pay(
 @router.post(
     "/{commitment_id}/cancellation", responses=conflicts(errors.CommitmentNotOpen, errors.BudgetClosed)
 )
-def cancel(
+def cancel_commitment(
     budget_id: BudgetId,
     commitment_id: ItemId,
     body: CancellationIn,
@@ -131,5 +131,5 @@ def cancel(
     """Cancel an open commitment with a reason: what is outstanding is released; payments stay."""
     return write.run(
         commitment_cancelled,
-        lambda once: cancel_commitment(service, actor, budget_id, commitment_id, body.reason, once=once),
+        lambda once: use.cancel_commitment(service, actor, budget_id, commitment_id, body.reason, once=once),
     )
