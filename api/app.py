@@ -27,6 +27,7 @@ from api.routers import (
     analytics,
     audit,
     budgets,
+    commitments,
     dispute_pack,
     disputes,
     envelopes,
@@ -77,6 +78,7 @@ ROUTERS: list[APIRouter] = [
     statement.router,
     dispute_pack.router,
     providers.router,  # issue 10
+    commitments.router,  # issue 10: orders agreed with providers
     families.router,  # erasure of a family's free text (ledger.erasure)
 ]
 DESCRIPTION = """\

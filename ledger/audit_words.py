@@ -90,6 +90,17 @@ SENTENCES: dict[str, Callable[[Any], str]] = {
     "PreviousPackageRecorded": lambda e: (
         f"The package the budget replaces cost {pounds(e.cost)}; the family is {words(e.entry_route)}."
     ),
+    # commitments (issue 10)
+    "CommitmentMade": lambda e: (
+        f"An order of {pounds(e.amount)} ({e.quantity} {words(e.unit or 'units')} at {pounds(e.unit_price)}) "
+        f"for {words(e.category)} was committed: that money is held for it."
+    ),
+    "CommitmentPaid": lambda e: (
+        f"{pounds(e.amount)} of order {e.commitment_id} was paid (the spend that follows)."
+    ),
+    "CommitmentCancelled": lambda e: (
+        f"Order {e.commitment_id} was cancelled: the {pounds(e.released)} still held is back in the budget."
+    ),
     "BudgetSuspended": lambda _: "The budget was suspended.",
     "BudgetResumed": lambda _: "The budget was resumed.",
     "BudgetClosed": lambda _: "The budget was closed.",

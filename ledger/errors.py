@@ -422,3 +422,28 @@ class NightsThresholdOverrideRequired(RuleBroken):
     """A spend taking a child's nights past a scheme threshold needs an override and a reason."""
 
     rule = "nights-threshold-override-required"
+
+
+# --- commitments (issue 10): agreed orders with providers held against a budget ---
+class CommitmentsNotEnabled(RuleBroken):
+    """The budget's scheme takes no commitments (off unless the scheme says so)."""
+
+    rule = "commitments-not-enabled"
+
+
+class CommitmentNotOpen(RuleBroken):
+    """A commitment is paid or cancelled only while it is open (not yet fully paid nor cancelled)."""
+
+    rule = "commitment-not-open"
+
+
+class PaymentAboveCommitment(RuleBroken):
+    """A payment against a commitment may not exceed what is still outstanding on it."""
+
+    rule = "payment-above-commitment"
+
+
+class CommitmentsOpen(RuleBroken):
+    """A budget with open commitments is not closed: pay or cancel them first."""
+
+    rule = "commitments-open"

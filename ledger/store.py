@@ -13,7 +13,6 @@ references and key hashes; SQLite gives its -wal and -shm files the same mode.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import psycopg
 from eventsourcing.persistence import Transcoder, Transcoding
 
+from ledger.aggregates.chain import dataclass_fields
+from ledger.aggregates.commitments import COMMITMENT_TYPES
 from ledger.aggregates.keyring import KeyEntry
 from ledger.aggregates.plan_state import PLAN_STATE_TYPES
 from ledger.aggregates.state import STATE_TYPES
@@ -204,7 +205,7 @@ class DataclassAsDict(Transcoding):
         self.name = f"ledger.{cls.__name__}"
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return dataclass_fields(obj)  # a field added later is stored only once it holds something
 
     def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**data)
@@ -212,5 +213,5 @@ class DataclassAsDict(Transcoding):
 
 def register_ledger_transcodings(transcoder: Transcoder) -> None:
     transcoder.register(DateAsISO())  # type: ignore[attr-defined]
-    for cls in (*STATE_TYPES, *PLAN_STATE_TYPES, KeyEntry):
+    for cls in (*STATE_TYPES, *PLAN_STATE_TYPES, *COMMITMENT_TYPES, KeyEntry):
         transcoder.register(DataclassAsDict(cls))  # type: ignore[attr-defined]

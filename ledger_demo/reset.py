@@ -37,7 +37,7 @@ def store_files(url: str) -> list[Path]:
         raise ResetRefused("--reset needs an SQLite file, not an in-memory store")
     db = Path(env["SQLITE_DBNAME"])
     read_models = "|".join(re.escape(name) for name in READ_MODELS)
-    beside = re.compile(rf"{re.escape(db.stem)}\.(?:(?:{read_models})\.g\d+|readside)\.db")
+    beside = re.compile(rf"{re.escape(db.stem)}\.(?:(?:{read_models})(?:\.s\d+)?\.g\d+|readside)\.db")
     folder = db.parent if db.parent.is_dir() else None
     bases = [db, *(p for p in sorted(folder.iterdir() if folder else []) if beside.fullmatch(p.name))]
     candidates = [base.with_name(base.name + sidecar) for base in bases for sidecar in SIDECARS]

@@ -44,7 +44,9 @@ def csv_answer(text: str, response: Response) -> Response:
 def parse_group_by(text: str) -> list[str]:
     keys = [k.strip() for k in text.split(",") if k.strip()]
     if not keys:
-        raise InvalidInput("group_by names at least one of category, month, cohort, management, stream")
+        raise InvalidInput(
+            "group_by names at least one of category, month, cohort, management, stream, provider"
+        )
     return keys
 
 
@@ -125,7 +127,8 @@ def monitoring_analytics(
     service: ServiceDep,
     today: Annotated[Day | None, Query(description="the day overdue is counted to; default today")] = None,
 ) -> Any:
-    """Returns awaiting a decision, gated instalments waiting on a return, overdue ones, discrepancies."""
+    """Returns awaiting a decision, gated instalments waiting on a return, overdue ones, discrepancies,
+    and budgets approaching or past an overnight nights threshold."""
     day = today or date.today()
     result = read_side.view("monitoring").monitoring(day)
     result["reviews_overdue"] = read_side.view("plans").reviews_overdue(day)  # the plans read model (issue 9)
@@ -133,7 +136,14 @@ def monitoring_analytics(
     if wants_csv(request):
         rows = [
             {"list": kind, **row}
-            for kind in ("waiting", "gated_waiting", "overdue", "discrepancies", "reviews_overdue")
+            for kind in (
+                "waiting",
+                "gated_waiting",
+                "overdue",
+                "discrepancies",
+                "reviews_overdue",
+                "nights_warnings",
+            )
             for row in result[kind]
         ]
         return csv_answer(rows_csv(rows), response)

@@ -85,7 +85,10 @@ def summarise(budget: Any) -> dict[str, Any]:
         "broker_org": budget.broker_org,
         "status": str(budget.status),
         "version": budget.version,
-        "balances": {name: getattr(budget, name) for name in BALANCES},
+        "balances": {
+            **{name: getattr(budget, name) for name in BALANCES},
+            "committed": budget.figures().committed,  # None where the scheme takes no commitments
+        },
     }
 
 

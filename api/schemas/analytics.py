@@ -33,6 +33,10 @@ class SpendingGroup(BaseModel):
     cohort: str | None = None
     management: str | None = None
     stream: str | None = Field(default=None, description="null for spends charged to no stream")
+    provider: str | None = Field(
+        default=None,
+        description="the register entry paid (provider_id); `unregistered` for free text, never named",
+    )
     amount: str | None = Field(description="null when suppressed")
     share: str | None = Field(description="of the grouping it belongs to; shares of a grouping sum to 1")
     units: dict[str, str]
@@ -146,6 +150,18 @@ class ReturnOverdue(BaseModel):
     days_overdue: int
 
 
+class NightsWarning(BaseModel):
+    """A budget whose child is within the scheme's warning distance of an overnight threshold, or past it."""
+
+    budget_id: str
+    reference: str
+    per: str = Field(description="month or period")
+    month: str | None = Field(description="YYYY-MM for a monthly threshold")
+    threshold: int
+    counted: str = Field(description="nights counted, reversals netted, as the budget counted them")
+    past: bool = Field(description="past the threshold (the spend that crossed it carried an override)")
+
+
 class MonitoringOut(BaseModel):
     today: str
     waiting: list[WaitingReturn] = Field(description="returns awaiting a caseworker's decision")
@@ -158,6 +174,11 @@ class MonitoringOut(BaseModel):
     )
     reviews_overdue: list[ReviewOverdue] = Field(
         default_factory=list, description="reviews of the support plan past their due date (issue 9)"
+    )
+    nights_warnings: list[NightsWarning] = Field(
+        default_factory=list,
+        description="budgets within the scheme's warning distance of an overnight nights threshold, or "
+        "past it: the period's, and the month of `today` (issue 10)",
     )
 
 

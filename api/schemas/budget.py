@@ -56,8 +56,11 @@ class Balances(BaseModel):
     released: MoneyOut
     spent: MoneyOut
     recovered: MoneyOut
-    available: MoneyOut
+    available: MoneyOut = Field(description="released, less net spend, recoveries and open commitments")
     unreleased: MoneyOut
+    committed: MoneyOut | None = Field(
+        default=None, description="what open commitments hold (null where the scheme takes no commitments)"
+    )
 
 
 class AllocationOut(BaseModel):
@@ -238,7 +241,8 @@ class BudgetOut(BaseModel):
 
 def balances_of(budget: Any) -> Balances:
     names = ("allocated", "scheduled", "released", "spent", "recovered", "available", "unreleased")
-    return Balances(**{name: getattr(budget, name) for name in names})
+    committed = budget.figures().committed  # the domain says whether its scheme holds commitments
+    return Balances(**{name: getattr(budget, name) for name in names}, committed=committed)
 
 
 def _trial(trial: Any) -> TrialOut:

@@ -47,6 +47,8 @@ from ledger.schemes import BudgetScheme, default_scheme, pinned
 from ledger.schemes.scheme import Surplus
 
 if TYPE_CHECKING:
+    from ledger.aggregates.commitments import Commitment
+
     E = TypeVar("E", bound=ev.BudgetEvent)
 T = TypeVar("T")
 
@@ -81,8 +83,9 @@ class BudgetBase(Aggregate):
     """State is only ever changed by events; read it, never assign it from outside."""
 
     #: v2 pins a budget scheme and holds the scheme rules' state (bank account, spends awaiting approval);
-    #: v3 holds the decision pathway (indicative budget, support plans, panel decisions, previous package)
-    class_version = 3
+    #: v3 holds the decision pathway (indicative budget, support plans, panel decisions, previous package);
+    #: v4 holds commitments (ledger.aggregates.commitments)
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
@@ -98,6 +101,11 @@ class BudgetBase(Aggregate):
         state.setdefault("plans", [])
         state.setdefault("panel_decisions", {})
         state.setdefault("previous_package", None)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, object]) -> None:
+        """A snapshot taken before commitments: none made."""
+        state.setdefault("commitments", {})
 
     def __init__(self) -> None:
         self.reference = ""
@@ -129,6 +137,8 @@ class BudgetBase(Aggregate):
         self.plans: list[SupportPlan] = []
         self.panel_decisions: dict[str, PanelDecision] = {}
         self.previous_package: PreviousPackage | None = None
+        # --- commitments (ledger.aggregates.commitments) ---
+        self.commitments: dict[str, Commitment] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         """A copy for one command, sharing every item of the state (they are frozen).
@@ -170,8 +180,14 @@ class BudgetBase(Aggregate):
         return total(i.amount for i in self.instalments if i.status != InstalmentStatus.CANCELLED)
 
     @property
+    def committed(self) -> Decimal:
+        """What open commitments still hold (`ledger.aggregates.commitments`)."""
+        return total(c.outstanding for c in self.commitments.values())
+
+    @property
     def available(self) -> Decimal:
-        return self.released - self.spent - self.recovered
+        """Released money not spent, recovered or held by an open commitment."""
+        return self.released - self.spent - self.recovered - self.committed
 
     @property
     def unreleased(self) -> Decimal:
@@ -214,7 +230,13 @@ class BudgetBase(Aggregate):
             unreleased=self.unreleased,
             waiting_at_gate=self.waiting_at_gate(),
             gate_return_status=self.gate_return_status(),
+            nights_warnings=self.nights_warnings(),
+            committed=self.committed if self.scheme.commitments is not None else None,
         )
+
+    def nights_warnings(self) -> list[dict[str, Any]] | None:
+        """Overnight thresholds approached or passed (`ProviderRules`); None where no scheme sets any."""
+        return None
 
     # --- opening -----------------------------------------------------------
     @classmethod

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from ledger.aggregates.allocation import AllocationCommands
 from ledger.aggregates.casework import CaseworkCommands
-from ledger.aggregates.spending import SpendingCommands, SpendRequest
+from ledger.aggregates.commitments import CommitmentCommands
+from ledger.aggregates.spending import SpendRequest
 
 
-class Budget(AllocationCommands, SpendingCommands, CaseworkCommands):
+class Budget(AllocationCommands, CommitmentCommands, CaseworkCommands):
+    # CommitmentCommands carries SpendingCommands (a commitment's payment is a spend)
     """A family's individual budget, rebuilt from its events."""
 
 

@@ -192,6 +192,8 @@ class CaseworkCommands(BudgetBase):
             raise errors.FundsRemaining(
                 f"{self.available} is still available: recover the surplus before closing"
             )
+        if self.committed != ZERO:
+            raise errors.CommitmentsOpen(f"open commitments hold {self.committed}: pay or cancel them first")
         self.record(ev.BudgetClosed(**self.stamp(actor), reason=reason))
 
     def record_text_erasure(self, actor: Actor, reason: str, keys_destroyed: int) -> None:

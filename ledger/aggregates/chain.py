@@ -37,9 +37,20 @@ LATER_FIELDS = frozenset(
 )
 
 
+def dataclass_fields(value: Any) -> dict[str, Any]:
+    """A value object's fields, without those its class added later (`later_fields`) while None,
+    so an event stored before they existed hashes (and is stored) as it was."""
+    later = getattr(type(value), "later_fields", ())
+    return {
+        f.name: v
+        for f in dataclasses.fields(value)
+        if (v := getattr(value, f.name)) is not None or f.name not in later
+    }
+
+
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {k: _plain(v) for k, v in dataclass_fields(value).items()}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
@@ -62,7 +73,7 @@ def _plain_leaf(value: Any) -> Any:
     if isinstance(value, (date, UUID)):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return dataclass_fields(value)
     raise TypeError(f"cannot hash a {type(value).__name__}")
 
 

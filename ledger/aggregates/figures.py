@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from ledger.aggregates.vocabulary import BudgetStatus, ReturnStatus
 from ledger.money import ZERO
@@ -32,6 +33,14 @@ class Figures:
     waiting_at_gate: list[int]
     #: the status of the newest monitoring return submitted since the last release, if any
     gate_return_status: ReturnStatus | None
+    #: issue 10: the scheme's overnight thresholds the child is within warning distance of, or past:
+    #: [{per, month, threshold, counted, past}] (None: the scheme sets no thresholds)
+    nights_warnings: list[dict[str, Any]] | None = None
+    #: what open commitments hold (None: the scheme takes no commitments); `available` is net of it
+    committed: Decimal | None = None
+
+    #: figures added after events were stored: left out of the hash and the stored data while None
+    later_fields: ClassVar[frozenset[str]] = frozenset({"nights_warnings", "committed"})
 
 
 def days_overdue(due_on: date, today: date) -> int | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ledger import errors
 from ledger.aggregates.base import BudgetBase
@@ -43,6 +43,21 @@ class NightsCount:
     def approaching(self) -> bool:
         """Within the scheme's warning distance of the threshold (or past it): monitoring warns."""
         return self.counted >= self.threshold.nights - self.threshold.warn_within
+
+    @property
+    def past(self) -> bool:
+        """Past the threshold: the spend that took it there carried an override."""
+        return self.counted > self.threshold.nights
+
+    def warning(self) -> dict[str, Any]:
+        per = self.threshold.per
+        return {
+            "per": per,
+            "month": self.month,
+            "threshold": self.threshold.nights,
+            "counted": self.counted,
+            "past": self.past,
+        }
 
 
 def overnight_nights(category: str, unit: str | None, units: Decimal | None) -> Decimal:
@@ -98,6 +113,23 @@ class ProviderRules(BudgetBase):
             )
             counts.append(NightsCount(threshold, counted, month if threshold.per == "month" else None))
         return counts
+
+    def nights_warnings(self) -> list[dict[str, Any]] | None:
+        """Every count within the scheme's warning distance of its threshold, or past it (each month
+        with overnight nights, and the period), carried on the figures for monitoring to copy."""
+        if not self.scheme.overnight_thresholds:
+            return None
+        months = {
+            s.service_date.replace(day=1)
+            for s in self.spends.values()
+            if not s.reversed and overnight_nights(s.category, s.unit, s.units)
+        }
+        warnings: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for day in sorted(months):
+            for count in self.nights_counts(day):
+                if count.counted and count.approaching:
+                    warnings[(count.threshold.per, count.month)] = count.warning()
+        return list(warnings.values())
 
     def require_nights_override(self, request: SpendRequest) -> None:
         nights = overnight_nights(request.category, request.unit, request.units)

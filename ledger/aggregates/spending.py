@@ -106,6 +106,14 @@ class SpendingCommands(SchemeSpendingRules, ProviderRules):
             return replay_or_refuse(self.spends[spend_id], request)
         if spend_id in self.awaiting_approval:
             return replay_or_refuse(self.awaiting_approval[spend_id], request)
+        self.require_spend_allowed(request, standing)
+        threshold = self.scheme.spending.approval_threshold
+        if threshold is not None and request.amount > threshold and actor.role != Role.CASEWORKER:
+            return self.hold_for_approval(actor, spend_id, request, threshold)
+        return self.count_spend(actor, spend_id, request)
+
+    def require_spend_allowed(self, request: SpendRequest, standing: Standing | None) -> None:
+        """Every rule a spend meets before it counts, but funds (a commitment's payment shares them)."""
         self.require_active()
         self.require_in_period(request.service_date)
         if request.funding_stream is not None:
@@ -115,15 +123,12 @@ class SpendingCommands(SchemeSpendingRules, ProviderRules):
         self.require_scheme_allows_spend(request)
         self.require_provider_allowed(request, standing)
         self.require_nights_override(request)
-        threshold = self.scheme.spending.approval_threshold
-        if threshold is not None and request.amount > threshold and actor.role != Role.CASEWORKER:
-            return self.hold_for_approval(actor, spend_id, request, threshold)
-        return self.count_spend(actor, spend_id, request)
 
     def count_spend(self, actor: Actor, spend_id: str, request: SpendRequest) -> Spend:
         if request.amount > self.available:
+            held = f" (open commitments hold {self.committed})" if self.committed else ""
             raise errors.InsufficientFunds(
-                f"spend of {request.amount} exceeds the available {self.available}"
+                f"spend of {request.amount} exceeds the available {self.available}{held}"
             )
         self.record(
             ev.SpendRecorded(

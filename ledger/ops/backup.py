@@ -56,7 +56,10 @@ def backup(url: str, destination: Path) -> int:
 
 def read_model_files(store: Path) -> list[Path]:
     """The files beside a SQLite store that hold its read models and their generation pointer."""
-    patterns = [f"{store.stem}.readside.db*", *(f"{store.stem}.{name}.g*.db*" for name in READ_MODELS)]
+    patterns = [
+        f"{store.stem}.readside.db*",
+        *(f"{store.stem}.{name}.{shape}g*.db*" for name in READ_MODELS for shape in ("", "s*.")),
+    ]
     return sorted({path for pattern in patterns for path in store.parent.glob(pattern)})
 
 

@@ -4,7 +4,9 @@ Every Budget event carries the figures the aggregate computed after it
 (`ledger.aggregates.figures`), so this read model copies them: the opening
 event inserts the row, every later event overwrites the figures and the status.
 No rule is restated here. The allocation per stream is copied from the
-allocation events (the portfolio reads it).
+allocation events (the portfolio reads it). `committed` (what open commitments
+hold; null where the budget's scheme takes none) is copied from the figures too;
+it made the table's second shape (`ledger.projections.registry`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def figure_params(event: ev.BudgetEvent) -> dict[str, Any]:
         "version": event.originator_version,
         "status": str(figures.status),
         **{f"f_{name}": to_pence(getattr(figures, name)) for name in MONEY},
+        # what open commitments hold, as the budget decided it (None: its scheme takes none)
+        "f_committed": to_pence(figures.committed) if figures.committed is not None else None,
     }
 
 
@@ -103,6 +107,7 @@ class BalancesQueries(ReadView):
             Column("status", Text, nullable=False),
             Column("version", Integer, nullable=False),
             *(Column(name, BigInteger, nullable=False) for name in MONEY),
+            Column("committed", BigInteger),  # shape 2 (issue 10)
         )
         self.streams = Table(
             f"{prefix}streams",
@@ -115,7 +120,7 @@ class BalancesQueries(ReadView):
     def statements(self) -> Mapping[str, Executable]:
         b, s = self.budgets, self.streams
         figures: dict[str, Any] = {"status": bindparam("status"), "version": bindparam("version")}
-        figures |= {name: bindparam(f"f_{name}") for name in MONEY}
+        figures |= {name: bindparam(f"f_{name}") for name in (*MONEY, "committed")}
         return {
             "open": insert(b).values(
                 budget_id=bindparam("id"),
@@ -173,7 +178,10 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         "broker_org": row["broker_org"],
         "status": row["status"],
         "version": row["version"],
-        "balances": {name: from_pence(row[name]) for name in MONEY},
+        "balances": {
+            **{name: from_pence(row[name]) for name in MONEY},
+            "committed": from_pence(row["committed"]) if row["committed"] is not None else None,
+        },
     }
 
 

@@ -16,6 +16,13 @@ gate (`Figures.waiting_at_gate`, `Figures.gate_return_status`). So
   differ are listed.
 
 Closed budgets drop out of the waiting list; their discrepancies stay, as history.
+
+Overnight nights (issue 10): an event whose figures carry `nights_warnings` (the
+thresholds of the budget's scheme that the child is within warning distance of,
+or past, as the aggregate counted them) replaces the budget's warnings; the
+answer lists those for the period and for the month of `today`, copied as they
+are. Events recorded before the figure existed carry none, so a budget's warnings
+appear with its next event.
 """
 
 from __future__ import annotations
@@ -36,8 +43,10 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -79,7 +88,25 @@ def writes_for(event: Any, tracking: Tracking) -> list[Write]:
     own = event_writes(event)
     if isinstance(event, ev.BudgetEvent) and not isinstance(event, ev.BudgetOpened):
         own.append(("gate", gate_params(event)))
+    if isinstance(event, ev.BudgetEvent) and event.figures.nights_warnings is not None:
+        own += nights_writes(event)
     return own
+
+
+def nights_writes(event: ev.BudgetEvent) -> list[Write]:
+    warnings = event.figures.nights_warnings or []
+    rows = [
+        {
+            "id": _id(event),
+            "per": w["per"],
+            "month": w["month"] or "",
+            "threshold": w["threshold"],
+            "counted": to_pence(w["counted"]),
+            "past": bool(w["past"]),
+        }
+        for w in warnings
+    ]
+    return [("unwarn", {"id": _id(event)}), *(("warn", row) for row in rows)]
 
 
 @event_writes.register
@@ -276,6 +303,16 @@ class MonitoringQueries(ReadView):
             Column("service_date", Text, nullable=False),
             Column("amount", BigInteger, nullable=False),
         )
+        self.nights = Table(
+            f"{prefix}nights",
+            metadata,
+            Column("budget_id", Text, primary_key=True),
+            Column("per", Text, primary_key=True),
+            Column("month", Text, primary_key=True),  # "" for the period
+            Column("threshold", Integer, nullable=False),
+            Column("counted", BigInteger, nullable=False),  # hundredths of a night
+            Column("past", Boolean, nullable=False),
+        )
 
     def statements(self) -> Mapping[str, Executable]:
         b, r, i, f = self.budgets, self.returns, self.instalments, self.facts
@@ -319,6 +356,15 @@ class MonitoringQueries(ReadView):
                 amount=bindparam("amount"),
             ),
             **self.due_statements(),
+            "unwarn": delete(self.nights).where(self.nights.c.budget_id == bindparam("id")),
+            "warn": insert(self.nights).values(
+                budget_id=bindparam("id"),
+                per=bindparam("per"),
+                month=bindparam("month"),
+                threshold=bindparam("threshold"),
+                counted=bindparam("counted"),
+                past=bindparam("past"),
+            ),
         }
 
     def due_statements(self) -> dict[str, Executable]:
@@ -383,6 +429,30 @@ class MonitoringQueries(ReadView):
         rows.sort(key=lambda r: (r["due_on"], r["reference"], r["number"]))
         return [present_instalment(r, today) for r in rows]
 
+    def nights_warnings(self, today: date) -> list[dict[str, Any]]:
+        """Open budgets approaching or past an overnight threshold: the period's, and `today`'s month's."""
+        b, n = self.budgets, self.nights
+        query = (
+            select(n, b.c.reference)
+            .join(b, b.c.budget_id == n.c.budget_id)
+            .where(
+                b.c.status != BudgetStatus.CLOSED.value, or_(n.c.month == "", n.c.month == f"{today:%Y-%m}")
+            )
+            .order_by(b.c.reference, n.c.per, n.c.month)
+        )
+        return [
+            {
+                "budget_id": row["budget_id"],
+                "reference": row["reference"],
+                "per": row["per"],
+                "month": row["month"] or None,
+                "threshold": row["threshold"],
+                "counted": from_pence(row["counted"]),
+                "past": bool(row["past"]),
+            }
+            for row in self.select(query)
+        ]
+
     def monitoring(self, today: date) -> dict[str, Any]:
         """Waiting returns, gated instalments waiting on a return, the overdue ones, discrepancies."""
         rows = self._returns()
@@ -402,6 +472,7 @@ class MonitoringQueries(ReadView):
             "gated_waiting": [{k: v for k, v in g.items() if k != "overdue"} for g in gated],
             "overdue": [{k: v for k, v in g.items() if k != "overdue"} for g in gated if g["overdue"]],
             "discrepancies": [r for r in returns if r["difference"]],
+            "nights_warnings": self.nights_warnings(today),
         }
 
     def budget_monitoring(self, budget_id: str) -> dict[str, Any] | None:

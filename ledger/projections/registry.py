@@ -1,4 +1,13 @@
-"""The read models the ledger keeps, and how each is configured on each store."""
+"""The read models the ledger keeps, and how each is configured on each store.
+
+A read model's `shape` is the version of its tables. Tables that exist are never
+altered in place: a new shape names a new set of tables (`spending_s2_g1`) for
+the same generation number, filled from the event store by the same catch-up as
+a rebuild (`ledger migrate` does it before the servers start; a server started
+without it fills them itself, reporting its lag until it has caught up). The old
+shape's tables stay as they were, so processes still running the old code keep
+answering from them; drop them by hand once none does, as after a rebuild.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +36,8 @@ class ReadModel:
     projection: type[Projection[Any]]
     sqlite_view: type[ReadView]
     postgres_view: type[ReadView]
+    #: the version of the read model's tables; raise it whenever their columns change
+    shape: int = 1
 
     def projection_class(self, generation: int) -> type[Projection[Any]]:
         """The projection under its generation's name (which names its tables and settings)."""
@@ -38,14 +49,19 @@ class ReadModel:
 
 
 def generation_name(name: str, generation: int) -> str:
-    return f"{name}_g{generation}"
+    """Names a generation's tables, settings and tracking; shapes after the first are in the name."""
+    model = READ_MODELS.get(name)
+    shape = model.shape if model else 1
+    return f"{name}_g{generation}" if shape == 1 else f"{name}_s{shape}_g{generation}"
 
 
 READ_MODELS: dict[str, ReadModel] = {
     m.name: m
     for m in (
-        ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView),
-        ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView),
+        # shape 2 (issue 10): budgets gained `committed`
+        ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView, shape=2),
+        # shape 2 (issue 10): facts gained `provider`
+        ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView, shape=2),
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView),
         ReadModel("surplus", SurplusProjection, SQLiteSurplusView, PostgresSurplusView),
@@ -74,9 +90,11 @@ def upstream_env(url: str) -> dict[str, str]:
 def view_env(url: str, name: str, generation: int) -> dict[str, str]:
     """Settings for one generation of one read model's view (tables and tracking)."""
     env = upstream_env(url)
-    prefix = generation_name(name, generation).upper()
+    stem = generation_name(name, generation)
+    prefix = stem.upper()
     if is_sqlite(url):
         db = env["SQLITE_DBNAME"]
-        path = db if db == ":memory:" else str(Path(db).with_suffix(f".{name}.g{generation}.db"))
+        suffix = "." + stem.replace("_", ".")  # ledger.spending.s2.g1.db (read model names hold no "_")
+        path = db if db == ":memory:" else str(Path(db).with_suffix(f"{suffix}.db"))
         env[f"{prefix}_SQLITE_DBNAME"] = path
     return env

@@ -2,12 +2,15 @@
 
 Each `SpendRecorded` (and `TrialSpendRecorded`, kept apart by its `trial_id`)
 becomes a fact: budget, spend, category, funding stream, management, cohort,
-broker organisation, month (`YYYY-MM` of the service date), service date,
-amount (pence) and units (hundredths) with their unit. A `SpendReversed` carries
-what the spend was, and adds the same fact negated, so every sum over the facts
-is net of reversals. The stream is the one the budget charged the spend to
-(`charged_stream`, decided by the aggregate); a spend with no single stream is
-under `unassigned`. Management and cohort are copied from `BudgetOpened`.
+broker organisation, provider, month (`YYYY-MM` of the service date), service
+date, amount (pence) and units (hundredths) with their unit. A `SpendReversed`
+carries what the spend was, and adds the same fact negated, so every sum over the
+facts is net of reversals. The provider is the register entry the spend names
+(`provider_id`), else `unregistered`: free-text providers may be a person's name,
+so they are never grouped by (as in the providers read model); a reversal, which
+names no provider, takes its spend's. The stream is the one the budget charged
+the spend to (`charged_stream`, decided by the aggregate); a spend with no single
+stream is under `unassigned`. Management and cohort are copied from `BudgetOpened`.
 
 Shares: with one grouping key (or none) each group's share is of the grand total;
 with several keys, shares are within each combination of all keys but the LAST
@@ -49,11 +52,13 @@ from ledger.errors import InvalidInput, InvalidPeriod
 from ledger.projections.pence import from_pence, to_pence, unit_costs
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
-GROUP_KEYS = ("category", "month", "cohort", "management", "stream")
+GROUP_KEYS = ("category", "month", "cohort", "management", "stream", "provider")
 SHARE_PLACES = 4
 #: the stream of a spend that the budget could not charge to one stream
 UNASSIGNED = "unassigned"
 REAL = ""  # the trial_id of a real spend
+#: the provider of a spend (or declared line) that names no register entry
+UNREGISTERED = "unregistered"
 
 
 def fact_params(
@@ -72,6 +77,8 @@ def fact_params(
         "amount": sign * to_pence(event.amount),
         "units": sign * units if units is not None else None,
         "unit": event.unit,
+        # None on a reversal: the fact statement takes the recorded spend's provider
+        "provider": None if sign < 0 else getattr(event, "provider_id", None) or UNREGISTERED,
     }
 
 
@@ -125,6 +132,7 @@ def _(event: ev.MonitoringReturnSubmitted, tracking: Tracking) -> list[Write]:
                 "amount": to_pence(line["amount"]),
                 "units": to_pence(line["units"]) if line["units"] is not None else None,
                 "unit": line["unit"],
+                "provider": UNREGISTERED,
             },
         )
         for n, line in enumerate(event.lines or [], start=1)
@@ -191,7 +199,10 @@ class SpendingQueries(ReadView):
             f"{prefix}facts",
             metadata,
             *(Column(name, Text, nullable=False) for name in ("budget_id", "spend_id", "kind", "trial_id")),
-            *(Column(name, Text, nullable=False) for name in ("category", "stream", "management")),
+            *(
+                Column(name, Text, nullable=False)
+                for name in ("category", "stream", "management", "provider")
+            ),
             Column("cohort", Text),
             Column("broker_org", Text),
             Column("month", Text, nullable=False),
@@ -207,6 +218,18 @@ class SpendingQueries(ReadView):
         event_columns = ("spend_id", "trial_id", "kind", "category", "stream", "month", "service_date")
         copied = [bindparam(c, type_=Text) for c in event_columns]
         amounts = [bindparam("amount", type_=BigInteger), bindparam("units", type_=BigInteger)]
+        recorded = f.alias("recorded")
+        spends_provider = (
+            select(recorded.c.provider)
+            .where(
+                recorded.c.budget_id == bindparam("id"),
+                recorded.c.spend_id == bindparam("spend_id"),
+                recorded.c.kind == literal("recorded"),
+                recorded.c.trial_id == bindparam("trial_id"),
+            )
+            .scalar_subquery()
+        )
+        provider = func.coalesce(bindparam("provider", type_=Text), spends_provider, literal(UNREGISTERED))
         return {
             "open": insert(b).values(
                 budget_id=bindparam("id"),
@@ -221,6 +244,7 @@ class SpendingQueries(ReadView):
                     "amount",
                     "units",
                     "unit",
+                    "provider",
                     "management",
                     "cohort",
                     "broker_org",
@@ -230,6 +254,7 @@ class SpendingQueries(ReadView):
                     *copied,
                     *amounts,
                     bindparam("unit", type_=Text),
+                    provider,
                     b.c.management,
                     b.c.cohort,
                     b.c.broker_org,

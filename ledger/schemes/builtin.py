@@ -18,6 +18,7 @@ FILES = (
     "wiltshire-short-breaks.v1.json",
     "short-breaks-individual-budget.v1.json",
     "short-breaks-individual-budget.v2.json",
+    "short-breaks-individual-budget.v3.json",
 )
 
 

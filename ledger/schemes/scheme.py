@@ -31,6 +31,7 @@ LATER_RULES = (
     "medical_task_training",
     "in_house_excluded",
     "overnight_thresholds",
+    "commitments",
 )
 
 
@@ -111,6 +112,14 @@ class OvernightThreshold(_Frozen):
     warn_within: int = Field(default=0, ge=0, le=366)
 
 
+class CommitmentRules(_Frozen):
+    """Agreed orders with providers (unit price times quantity) held against a budget's funds, as the
+    council's finance systems commit them: present, a budget takes commitments; absent, it does not."""
+
+    #: the categories an order may be for (empty: any the scheme's spending rules allow)
+    categories: list[Category] = Field(default_factory=list)
+
+
 class RasChoice(_Frozen):
     scheme: str
     version: int = Field(ge=1)
@@ -149,6 +158,8 @@ class BudgetScheme(_Frozen):
     in_house_excluded: list[Category] = Field(default_factory=list)
     #: nights of overnight care past which a spend needs an override with a reason
     overnight_thresholds: list[OvernightThreshold] = Field(default_factory=list)
+    #: commitments (ledger.aggregates.commitments): None, the default, takes none
+    commitments: CommitmentRules | None = None
 
     def needs_register(self, category: str) -> bool:
         return (

@@ -22,7 +22,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
+from ledger.aggregates.commitments import CommitmentRequest
 from ledger.cli import app as cli_app
+from ledger.commitments import make_commitment
 from ledger.keys import create_key, revoke_key
 from ledger.providers import approve_provider, register_provider
 from ledger.use_cases import LedgerService
@@ -101,6 +103,9 @@ class Prepared:
     provider_id: str = ""  # a register entry with one approval (issue 10)
     approval_id: str = "A1"
     family_ref: str = "FAM-001"  # the family of every budget `prepare` opens
+    #: commitments (issue 10): a budget whose scheme takes them, with one open order of 310.00
+    committing_budget: UUID | None = None
+    commitment_id: str = ""
 
     def ids(self) -> dict[str, Any]:
         return {"id": self.budget_id, **{k: v for k, v in vars(self).items() if k != "budget_id"}}
@@ -129,7 +134,33 @@ def prepare(service: LedgerService) -> Prepared:
         date(2027, 3, 31),
         "EV-1",
     )
-    return Prepared(budget_id, spend.spend_id, provider_id=str(provider.provider.id))
+    committing, commitment_id = prepare_commitments(service, str(provider.provider.id))
+    return Prepared(
+        budget_id,
+        spend.spend_id,
+        provider_id=str(provider.provider.id),
+        committing_budget=committing,
+        commitment_id=commitment_id,
+    )
+
+
+#: the default scheme's rules with commitments (`short-breaks-individual-budget` v3 needs the pathway)
+COMMITTING_SCHEME = {
+    "id": "committing",
+    "version": 1,
+    "title": "default rules, commitments",
+    "commitments": {},
+}
+
+
+def prepare_commitments(service: LedgerService, provider_id: str) -> tuple[UUID, str]:
+    service.publish_scheme(COMMITTING_SCHEME, by="test")
+    budget_id = open_funded_budget(service, scheme="committing")
+    order = CommitmentRequest(
+        provider_id, "personal_assistant", "sessions", Decimal("15.50"), Decimal("20"), "hours"
+    )
+    made = make_commitment(service, CASEWORKER, budget_id, order)
+    return budget_id, made.result.commitment_id
 
 
 @pytest.fixture

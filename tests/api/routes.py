@@ -50,6 +50,7 @@ def _allowed(*who: str) -> frozenset[str]:
 
 B = "/v1/budgets/{id}"
 REASON = {"reason": "agreed with the family"}
+C = "/v1/budgets/{committing_budget}/commitments"
 ROUTES: list[Route] = [
     Route("POST", "/v1/budgets", _allowed(CW), lambda p: open_body(), created=True),
     Route("GET", B, _allowed(CW, AUDITOR, BROKER, FAMILY)),
@@ -230,6 +231,34 @@ ROUTES: list[Route] = [
     ),
     Route("GET", B + "/plan-vs-actual", _allowed(CW, AUDITOR, BROKER, FAMILY)),
     Route("GET", "/v1/analytics/plans", _allowed(COMMISSIONER, AUDITOR)),
+    # --- commitments (issue 10), on a budget whose scheme takes them ---
+    Route(
+        "POST",
+        C,
+        _allowed(CW, BROKER),
+        lambda p: {
+            "provider_id": p.provider_id,
+            "category": "personal_assistant",
+            "description": "weekly sessions",
+            "unit_price": "15.50",
+            "quantity": "2",
+            "unit": "hours",
+        },
+        created=True,
+        idempotent=True,
+    ),
+    Route("GET", C, _allowed(CW, AUDITOR, BROKER, FAMILY)),
+    Route(
+        "POST",
+        C + "/{commitment_id}/payments",
+        _allowed(CW, BROKER),
+        lambda p: {"amount": "1.00", "service_date": "2026-05-04", "description": "May's sessions"},
+        created=True,
+        idempotent=True,
+    ),
+    Route(
+        "POST", C + "/{commitment_id}/cancellation", _allowed(CW, BROKER), lambda p: {"reason": "moved away"}
+    ),
     # --- providers (issue 10): brokers of any organisation read the register to match families ---
     Route(
         "POST",

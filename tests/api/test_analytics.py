@@ -145,4 +145,5 @@ def test_portfolio_and_monitoring_answers_have_their_typed_shapes(live_api: Api)
         "discrepancies",
         "returns_overdue",
         "reviews_overdue",
+        "nights_warnings",
     }

@@ -232,6 +232,24 @@ FIELDS["POST /v1/budgets/{id}/previous-package"] = {
     "entry_route": ("enum", True),
     "notes": ("notes", False),
 }
+FIELDS["POST /v1/budgets/{committing_budget}/commitments"] = {
+    "provider_id": ("name", True),
+    "category": ("enum", True),
+    "description": ("notes", True),
+    "unit_price": ("money+", True),
+    "quantity": ("money+", True),
+    "unit": ("enum", False),
+}
+FIELDS["POST /v1/budgets/{committing_budget}/commitments/{commitment_id}/payments"] = {
+    "amount": ("money+", True),
+    "service_date": ("date", True),
+    "description": ("notes", True),
+    "units": ("money+", False),
+    "nights_override_reason": ("reason", False),
+}
+FIELDS["POST /v1/budgets/{committing_budget}/commitments/{commitment_id}/cancellation"] = {
+    "reason": ("reason", True)
+}
 BODY_ROUTES = [BY_NAME[name] for name in FIELDS]
 
 

@@ -59,7 +59,11 @@ def test_a_caseworker_walks_a_family_from_the_ras_to_reviewed_outcomes(live_api:
     api = live_api
     opened = post(api, "/v1/budgets", open_body(scheme=SCHEME, management="managed_account"))
     assert opened.status_code == 201, opened.text
-    assert opened.json()["scheme"] == {**opened.json()["scheme"], "id": SCHEME, "version": 2}
+    assert opened.json()["scheme"] == {
+        **opened.json()["scheme"],
+        "id": SCHEME,
+        "version": 3,
+    }  # v3: v2 with commitments
     budget_id = opened.json()["id"]
     b = f"/v1/budgets/{budget_id}"
     allocation = {

@@ -100,3 +100,38 @@ def test_a_commissioner_sees_one_familys_provider_costs_withheld(live_api: Api) 
     assert body["total"] is None
     for who in ("caseworker", "broker_own", "family_own", "admin"):
         problem_of(live_api.get("/v1/analytics/providers", who), 403, "forbidden")
+
+
+def test_spending_by_provider_groups_by_register_entry_net_of_reversals(live_api: Api) -> None:
+    ids = small_ledger(live_api)
+    answer = live_api.get("/v1/analytics/spending?group_by=provider", "auditor")
+    assert answer.status_code == 200, answer.text
+    groups = {g["provider"]: g for g in answer.json()["groups"]}
+    assert set(groups) == {ids["unit"], ids["home"], "unregistered"}
+    # in-house: 300.00 for 2 nights (the 250.00 for 2 nights reversed nets out): 150.00 a night
+    assert groups[ids["unit"]]["amount"] == "300.00"
+    assert groups[ids["unit"]]["units"] == {"nights": "2.00"}
+    assert groups[ids["unit"]]["unit_costs"] == {"nights": "150.00"}
+    # external: 360.00 + 120.00 = 480.00 for 4 nights: 120.00 a night
+    assert groups[ids["home"]]["amount"] == "480.00"
+    assert groups[ids["home"]]["unit_costs"] == {"nights": "120.00"}
+    # free text is one group and never named: it may be a person's name
+    assert groups["unregistered"]["amount"] == "90.00"
+    # of 870.00: 0.34482, 0.55172, 0.10344 to four places by largest remainder (the last gains 1)
+    shares = [groups[k]["share"] for k in (ids["unit"], ids["home"], "unregistered")]
+    assert shares == ["0.3448", "0.5517", "0.1035"]
+    assert answer.json()["total"] == "870.00"
+    csv = live_api.get(
+        "/v1/analytics/spending?group_by=category,provider", "auditor", headers={"Accept": "text/csv"}
+    )
+    assert csv.text.splitlines()[0].startswith("category,provider,amount,share")
+    assert f"residential_overnight,{ids['home']},480.00," in csv.text
+    assert "Respite Ltd" not in csv.text and "Respite Ltd" not in answer.text
+
+
+def test_a_commissioner_sees_one_familys_spending_by_provider_withheld(live_api: Api) -> None:
+    small_ledger(live_api)
+    body = live_api.get("/v1/analytics/spending?group_by=provider", "commissioner").json()
+    assert body["suppression_threshold"] is not None and body["suppressed_groups"] == 3
+    assert all(g["suppressed"] and g["amount"] is None for g in body["groups"])
+    assert body["total"] is None

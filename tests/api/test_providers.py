@@ -259,3 +259,40 @@ def test_a_budgets_monitoring_warns_as_a_child_nears_a_nights_threshold(api: Api
     }
     assert counts["month"]["approaching"] and counts["month"]["counted"] == "14.00"  # 17 - 3 = 14
     assert not counts["period"]["approaching"]  # 14 of 75, warned from 65
+
+
+def test_cross_budget_monitoring_lists_budgets_approaching_or_past_a_nights_threshold(live_api: Api) -> None:
+    api = live_api
+    near, past, quiet = (short_breaks_budget(api) for _ in range(3))
+    carer = register(api, "foster_carer")["provider_id"]
+    approve(api, carer, "approved_foster_carer", valid_to="2027-03-31")
+    fourteen = spend(api, near, **dict(foster_night(carer, "2026-05-01"), units="14"))
+    assert fourteen.status_code == 201  # 14 of 17 a month: within the scheme's 3
+    assert spend(api, past, **dict(foster_night(carer, "2026-05-01"), units="16")).status_code == 201
+    over = dict(foster_night(carer, "2026-05-20"), units="2", nights_override_reason="parent in hospital")
+    assert spend(api, past, **over).status_code == 201  # 18: past 17, with the override
+    assert spend(api, quiet, **dict(foster_night(carer, "2026-05-01"), units="5")).status_code == 201
+
+    def warnings(today: str) -> list[tuple[str, str, str | None, int, str, bool]]:
+        api.client.app.state.read_side.wait(api.service.recorder.max_notification_id(), timeout=20)  # type: ignore[attr-defined]
+        answer = api.get("/v1/analytics/monitoring", "caseworker", params={"today": today})
+        assert answer.status_code == 200, answer.text
+        rows = answer.json()["nights_warnings"]
+        return sorted(
+            (r["budget_id"], r["per"], r["month"], r["threshold"], r["counted"], r["past"]) for r in rows
+        )
+
+    assert warnings("2026-05-31") == sorted(
+        [
+            (str(near), "month", "2026-05", 17, "14.00", False),
+            (str(past), "month", "2026-05", 17, "18.00", True),
+        ]
+    )
+    assert warnings("2026-06-15") == []  # May's monthly counts are not June's
+    reason = {"reason": "entered against the wrong child"}
+    reversal = api.post(f"/v1/budgets/{near}/spends/{fourteen.json()['spend_id']}/reversal", json=reason)
+    assert reversal.status_code == 200, reversal.text
+    assert [w[0] for w in warnings("2026-05-31")] == [str(past)]  # the reversal's figures cleared it
+    as_csv = {"Accept": "text/csv"}
+    csv = api.get("/v1/analytics/monitoring", "caseworker", params={"today": "2026-05-31"}, headers=as_csv)
+    assert "nights_warnings" in csv.text and "18.00" in csv.text

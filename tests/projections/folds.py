@@ -61,7 +61,7 @@ def expected_balances(state: Replay) -> dict[str, dict[str, Any]]:
         str(b.id): {
             "status": b.figures().status,
             "version": b.version,
-            "balances": {k: getattr(b.figures(), k) for k in MONEY},
+            "balances": {k: getattr(b.figures(), k) for k in (*MONEY, "committed")},
         }
         for b in state.budgets
     }

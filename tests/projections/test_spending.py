@@ -184,7 +184,7 @@ def test_an_empty_ledger_has_no_groups_and_a_zero_total(ledger, readside) -> Non
 def test_unknown_or_repeated_grouping_keys_and_backwards_periods_are_refused(ledger, readside) -> None:
     view = readside.view("spending")
     with pytest.raises(errors.InvalidInput):
-        view.spending(["provider"])
+        view.spending(["family_ref"])
     with pytest.raises(errors.InvalidInput):
         view.spending(["month", "month"])
     with pytest.raises(errors.InvalidPeriod):

@@ -47,7 +47,9 @@ class HttpMachine(RuleBasedStateMachine):
         self.client.__enter__()
         self.api = Api(self.client, self.service, keys)
         self.targets = {"a": prepare(self.service), "b": prepare(self.service)}
-        self.targets["unknown"] = dataclasses.replace(self.targets["a"], budget_id=UNKNOWN)
+        self.targets["unknown"] = dataclasses.replace(
+            self.targets["a"], budget_id=UNKNOWN, committing_budget=UNKNOWN
+        )
         self.secrets = {
             text for p in ("a", "b") for text in (self.service.load(self.targets[p].budget_id).reference,)
         }
@@ -71,7 +73,7 @@ class HttpMachine(RuleBasedStateMachine):
         answer = route.call(self.api, self.targets[target], who)
         label(f"{answer.status_code}")
         assert answer.status_code < 500, (route.name, who, target, answer.text)
-        on_budget = "{id}" in route.path
+        on_budget = "{id}" in route.path or "{committing_budget}" in route.path  # commitments (issue 10)
         if who not in route.allowed:
             assert answer.status_code == 403, (route.name, who, answer.text)
         if who in OUTSIDERS or (

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ledger.aggregates.budget import Budget
+from ledger.aggregates.commitments import Commitment
 from ledger.aggregates.figures import Figures
 from ledger.aggregates.plan_state import PLAN_STATE_TYPES
 from ledger.aggregates.state import STATE_TYPES
@@ -50,7 +51,7 @@ def frozen(item: Any) -> bool:
     return bool(item.__dataclass_params__.frozen)
 
 
-@pytest.mark.parametrize("cls", [*STATE_TYPES, *PLAN_STATE_TYPES], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [*STATE_TYPES, *PLAN_STATE_TYPES, Commitment], ids=lambda c: c.__name__)
 def test_every_kind_of_item_a_budget_holds_is_frozen(cls: type) -> None:
     assert frozen(cls)
 
