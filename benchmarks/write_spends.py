@@ -188,8 +188,8 @@ def measure(store: Store, n: int) -> list[list[object]]:
                 n,
                 f"{n / raw:.2f}",
                 f"{raw:,.0f}",
-                "1.00x",
                 "1.0",
+                "1.00x",
             ]
         )
         rows.append(
@@ -200,8 +200,8 @@ def measure(store: Store, n: int) -> list[list[object]]:
                 n,
                 f"{n / ledger:.2f}",
                 f"{ledger:,.0f}",
-                f"{ledger / raw:.2f}x",
                 f"{per_commit:.1f}",
+                f"{ledger / raw:.2f}x",
             ]
         )
     if store.name == "postgres":
@@ -214,8 +214,8 @@ def measure(store: Store, n: int) -> list[list[object]]:
                 n,
                 f"{n / split:.2f}",
                 f"{split:,.0f}",
-                f"{split / raw:.2f}x",
                 "",
+                f"{split / raw:.2f}x",
             ]
         )
     return rows
@@ -226,7 +226,7 @@ def section(quick: bool, which: str) -> Section:
     result = Section(
         "write_spends",
         "Writing spends: the ledger against raw single-row INSERTs (same run, same store)",
-        ["store", "writer", "threads", "spends", "seconds", "per second", "vs raw", "saves per commit"],
+        ["store", "writer", "threads", "spends", "seconds", "per second", "saves per commit", "vs raw"],
     )
     for make_store in stores(which):
         with make_store() as store:

@@ -98,10 +98,13 @@ class Model:
         self.status = "active"
 
     def expect_revise(self, amount: Decimal) -> Error:
+        rise = self.allocated is not None and amount > self.allocated
+        over = rise and self.indicative is not None and amount > self.indicative + self.panel_threshold
         return self.needs_allocation() or first(
             (self.plan_total is not None and self.plan_total > amount, errors.PlannedAboveAllocation),
             (amount < self.released, errors.RevisionBelowReleased),
             (amount < self.scheduled, errors.ScheduleExceedsAllocation),
+            (over and not any(p >= amount for p in self.panels), errors.PanelDecisionRequired),
         )
 
     def expect_schedule(self, amount: Decimal) -> Error:

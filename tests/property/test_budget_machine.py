@@ -425,13 +425,25 @@ class BudgetMachine(RuleBasedStateMachine):
 
     @invariant()
     def an_allocation_above_the_panel_threshold_names_a_panel_decision_for_it(self) -> None:
+        """A first decision, or a rise, past the indicative amount and the threshold names a panel
+        decision covering it; a cut, or an amount within the threshold, names none."""
+        allocated, indicative = None, None
         for each in self.events:
-            if not isinstance(each, ev.AllocationDecided) or each.indicative_amount is None:
+            if isinstance(each, ev.AllocationDecided):
+                indicative = each.indicative_amount
+                over = indicative is not None
+            elif isinstance(each, ev.AllocationRevised):
+                over = (
+                    indicative is not None
+                    and allocated is not None
+                    and total(each.amounts.values()) > allocated
+                )
+            else:
                 continue
-            decided = total(each.amounts.values())
-            if decided > each.indicative_amount + PANEL_SCHEME.panel_threshold:
+            allocated = total(each.amounts.values())
+            if over and allocated > indicative + PANEL_SCHEME.panel_threshold:  # type: ignore[operator]
                 assert each.panel_decision_id is not None
-                assert self.budget.panel_decisions[each.panel_decision_id].amount >= decided
+                assert self.budget.panel_decisions[each.panel_decision_id].amount >= allocated
             else:
                 assert each.panel_decision_id is None
 
