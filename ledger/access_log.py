@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ledger.aggregates.actor import Actor
+from ledger.ops.tables import creation_lock_statement
 
 #: the route (or command) on whose behalf the current thread or task reads; set by the API
 reading_route: ContextVar[str] = ContextVar("reading_route", default="direct")
@@ -130,6 +131,8 @@ class AccessLog:
         if self._ready:
             return
         with self.datastore.transaction(commit=True) as cursor:
+            if self.postgres:  # processes starting together on a fresh schema take turns
+                cursor.execute(creation_lock_statement(self.datastore.schema))
             for ddl in self._ddl():
                 cursor.execute(ddl)
         self._ready = True

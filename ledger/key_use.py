@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 from ledger.access_log import AccessLogClosed
+from ledger.ops.tables import creation_lock_statement
 
 
 class KeyUse:
@@ -67,6 +68,8 @@ class KeyUse:
                 raise AccessLogClosed("the ledger is closed")
             with self.datastore.transaction(commit=True) as cursor:
                 if not self._ready:
+                    if self.postgres:  # processes starting together on a fresh schema take turns
+                        cursor.execute(creation_lock_statement(self.datastore.schema))
                     cursor.execute(
                         str(CreateTable(self.table, if_not_exists=True).compile(dialect=self.dialect))
                     )

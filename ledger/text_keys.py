@@ -30,7 +30,7 @@ from sqlalchemy import Column, Index, MetaData, Table, Text, bindparam, select, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from ledger.ops.tables import TABLES_LOCK
+from ledger.ops.tables import creation_lock_statement
 from ledger.sealed_text import Erased, Key, new_key
 
 TABLE = "text_keys"
@@ -163,8 +163,7 @@ class TextKeys:
             ddl = [str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect))]
             ddl += [str(CreateIndex(i, if_not_exists=True).compile(dialect=self.dialect)) for i in t.indexes]
             if self.postgres:  # CREATE ... IF NOT EXISTS races other processes: take the tables lock
-                schema = self.datastore.schema or "public"
-                ddl.insert(0, f"SELECT pg_advisory_xact_lock({TABLES_LOCK}, hashtext('{schema}'))")
+                ddl.insert(0, creation_lock_statement(self.datastore.schema))
             with self.datastore.transaction(commit=True) as cursor:
                 for statement in ddl:
                     cursor.execute(statement)

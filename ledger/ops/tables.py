@@ -33,6 +33,12 @@ RECONNECT_SECONDS = 3.0
 TABLES_LOCK = 0x6C656467
 
 
+def creation_lock_statement(schema: str | None) -> str:
+    """The tables lock taken inside a DDL transaction (released at its commit), for tables the
+    ledger makes itself on first use (text keys, the access log, key use)."""
+    return f"SELECT pg_advisory_xact_lock({TABLES_LOCK}, hashtext('{schema or 'public'}'))"
+
+
 @contextmanager
 def creation_lock(env: Mapping[str, str]) -> Iterator[None]:
     """Hold the tables lock while the body runs (PostgreSQL settings in `env`); SQLite needs none."""
