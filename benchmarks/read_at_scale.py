@@ -53,6 +53,7 @@ REPEATS, QUICK_REPEATS = 100, 10
 ROUTES = (
     "/v1/analytics/spending",
     "/v1/analytics/spending?group_by=category,month",
+    "/v1/analytics/spending?group_by=provider",
     "/v1/analytics/portfolio",
     "/v1/analytics/monitoring",
     "/v1/analytics/surplus",
@@ -197,6 +198,7 @@ def measure(which: str, events: int, repeats: int) -> tuple[Section, Section]:
                     ]
                 )
             reads.rows.extend(route_rows(service, which, repeats))
+            reads.notes.append(f"load average (1, 5, 15 min) after the routes: {os.getloadavg()}")
         finally:
             service.close()
     return rebuilds, reads
