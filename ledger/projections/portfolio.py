@@ -3,8 +3,10 @@
 The per-budget figures are the balances read model's own rows: this module
 applies `ledger.projections.balances.writes_for` to its own copy of those tables
 (so both agree by construction) and adds three small tables: the financial year
-of each budget, each real spend's funding stream (the stream the budget charged
-it to, carried by the event), and the funding envelopes from the `Envelopes`
+of each budget, what it spent from each funding stream (the stream the budget
+charged each real spend to, carried by the event; summed into one row per budget
+and stream as spends come, shape 2, so an answer reads a row per budget, not one
+per spend), and the funding envelopes from the `Envelopes`
 aggregate's `EnvelopeSet` events (the newest per stream and year wins).
 
 Year: a budget belongs to the financial year (1 April to 31 March) in which its

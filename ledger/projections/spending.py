@@ -20,6 +20,19 @@ Groups whose spends were all reversed (net zero) are left out. Trial spends are
 left out unless `include_trials`, which adds them into the same groups. A unit
 cost is a group's spend on facts with that unit over those units, to the penny
 (half up).
+
+Rollup (shape 3, issue 15): the answers read `cells`, not the facts. Each fact is
+summed, by a trigger in the fact's own transaction (`ledger.projections.rollups`),
+into its budget's row for its month, category, stream, provider, unit, real or
+trial, recorded or declared (cohort, management and family copied), so a question
+reads a row per budget per cell instead of a row per spend, and the store counts
+the families behind each group (a budget is behind a group when its net spend in
+it is not zero) instead of sending every (group, budget) pair to be counted. A
+period that starts or ends inside a month takes that month's days from the facts
+(by `service_date`, as before) and its whole months from the rollup, so answers
+stay exact to the day. The rollup still has a row per budget, so an answer grows
+with the budgets, not the spends; counts kept per group, flat in both, are the
+next step (README, Benchmarks).
 """
 
 from __future__ import annotations
