@@ -13,6 +13,7 @@ from dataclasses import replace
 from uuid import UUID, uuid4, uuid5
 
 from ledger.aggregates.actor import Actor
+from ledger.aggregates.budget import Budget
 from ledger.aggregates.commitments import Commitment, CommitmentRequest
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.state import Spend
@@ -65,17 +66,15 @@ def pay_commitment(
 ) -> Outcome[Spend]:
     """`payment`'s amount, service date, description and units; the order gives the rest."""
     spend_id = service.spend_id(budget_id, idempotency_key)
-    budget = service.read(actor, budget_id, ACTION)
-    held = budget.commitment(cid)
-    standing = standing_of(service, held.provider_id)
-    payment = replace(payment, provider=standing.reference if standing else "")
-    return service.change(
-        actor,
-        ACTION,
-        budget_id,
-        lambda b: b.pay_commitment(actor, cid, spend_id, service.sealed_request(b, payment), standing),
-        once=once,
-    )
+
+    def pay(b: Budget) -> Spend:
+        # the order's provider, looked up on the budget the write loaded: a write is not a read
+        # of the family's record, so it adds nothing to the access log
+        standing = standing_of(service, b.commitment(cid).provider_id)
+        paid = replace(payment, provider=standing.reference if standing else "")
+        return b.pay_commitment(actor, cid, spend_id, service.sealed_request(b, paid), standing)
+
+    return service.change(actor, ACTION, budget_id, pay, once=once)
 
 
 def cancel_commitment(

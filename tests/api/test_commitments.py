@@ -157,3 +157,18 @@ def test_the_balances_read_model_copies_what_commitments_hold(live_api: Api) -> 
     listed = {b["id"]: b["balances"] for b in api.get("/v1/budgets", params={"limit": 200}).json()["items"]}
     assert (listed[str(budget_id)]["committed"], listed[str(budget_id)]["available"]) == ("310.00", "690.00")
     assert listed[str(plain)]["committed"] is None
+
+
+def test_paying_a_commitment_is_a_write_and_logs_no_read(api: Api) -> None:
+    """Found by the HTTP interleavings machine: a payment looked the order up through a logged
+    read, so the access log showed a read of the family's record that no caller was given."""
+    budget_id = short_breaks_budget(api)
+    pa = register(api, "personal_assistant")["provider_id"]
+    cid = commit(api, budget_id, order(pa)).json()["commitment"]["commitment_id"]
+    before = len(api.service.access_log.entries())
+    paid = pay(api, budget_id, cid, "31.00", units="2")
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["commitment"]["paid"] == "31.00"
+    assert len(api.service.access_log.entries()) == before
+    problem_of(pay(api, budget_id, "no-such-order", "1.00"), 404, "not-found")
+    assert len(api.service.access_log.entries()) == before
