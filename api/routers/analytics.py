@@ -75,10 +75,8 @@ def spending_analytics(
 ) -> Any:
     """Where the money goes: amounts, units, shares and unit costs by chosen keys (commissioner, auditor)."""
     keys = parse_group_by(group_by)
-    result = read_side.view("spending").spending(keys, date_from, date_to, cohort, include_trials, basis)
-    result = _spending_suppressed(
-        request, actor, result, keys, read_side, (date_from, date_to, cohort, include_trials, basis)
-    )
+    filters = (date_from, date_to, cohort, include_trials, basis)
+    result = _spending_suppressed(request, actor, read_side.view("spending"), keys, filters)
     mark_freshness(response, read_side, service, "spending")
     if wants_csv(request):
         return csv_answer(spending_csv(result, keys), response)
@@ -187,32 +185,14 @@ def _threshold(request: Request, actor: Actor) -> int | None:
 
 
 def _spending_suppressed(
-    request: Request, actor: Actor, result: dict[str, Any], keys: list[str], read_side: Any, filters: Any
+    request: Request, actor: Actor, view: Any, keys: list[str], filters: Any
 ) -> dict[str, Any]:
     threshold = _threshold(request, actor)
     if threshold is None:
+        result = view.spending(keys, *filters)
         groups = [{**g, "suppressed": False} for g in result["groups"]]
         return {**result, "groups": groups, "suppressed_groups": 0, "suppression_threshold": None}
-    return {
-        **_spending_withheld(result, keys, read_side, threshold, filters),
-        "suppression_threshold": threshold,
-    }
-
-
-def _spending_withheld(
-    result: dict[str, Any], keys: list[str], read_side: Any, threshold: int, filters: Any
-) -> dict[str, Any]:
-    """`suppress.spending`'s rule on the families the store counted from the rollup (issue 15): the
-    read model counts them per group, rather than sending every (group, budget) pair to be counted."""
-    behind, everyone = read_side.view("spending").families_by_group(keys, *filters)
-    whole_too_small = everyone < threshold
-    counts = [0 if whole_too_small else behind.get(tuple(g[k] for k in keys), 0) for g in result["groups"]]
-    groups, hidden = withhold(
-        result["groups"], counts, threshold, suppress.SPENDING_FIGURES,
-        lambda g: tuple(g[k] for k in keys[:-1]), emptied=("units", "unit_costs"),
-    )  # fmt: skip
-    total = None if whole_too_small and result["groups"] else result["total"]
-    return {**result, "groups": groups, "total": total, "suppressed_groups": hidden}
+    return {**suppress.spending(view, keys, threshold, filters), "suppression_threshold": threshold}
 
 
 def _portfolio_suppressed(

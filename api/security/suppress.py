@@ -7,6 +7,7 @@ get the answers untouched (`suppression_threshold` null, nothing withheld).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,21 +34,15 @@ def families_of_budgets(read_side: ReadSide) -> dict[str, str]:
 
 
 def spending(
-    result: dict[str, Any],
+    view: Any,
     keys: list[str],
-    read_side: ReadSide,
     threshold: int,
     filters: tuple[date | None, date | None, str | None, bool, str],
 ) -> dict[str, Any]:
-    view: Any = read_side.view("spending")
-    behind = view.budgets_by_group(keys, *filters)
-    family_of = families_of_budgets(read_side)
-    counts, everyone = [], set()
-    for group in result["groups"]:
-        families = {family_of.get(b, b) for b in behind.get(tuple(group[k] for k in keys), set())}
-        counts.append(len(families))
-        everyone |= families
-    whole_too_small = len(everyone) < threshold
+    """The spending answer with the rule applied to the families the store counted per group."""
+    result, behind = view.spending_and_families(keys, *filters)
+    counts = [behind.get(tuple(g[k] for k in keys), 0) for g in result["groups"]]
+    whole_too_small = fewer_families(counts, threshold, lambda: view.families_in_answer(keys, *filters))
     if whole_too_small:
         counts = [0] * len(counts)
     groups, hidden = withhold(
@@ -56,6 +51,19 @@ def spending(
     )  # fmt: skip
     total = None if whole_too_small and result["groups"] else result["total"]
     return {**result, "groups": groups, "total": total, "suppressed_groups": hidden}
+
+
+def fewer_families(counts: list[int], threshold: int, whole: Callable[[], int]) -> bool:
+    """Whether the families behind all the groups are fewer than `threshold`.
+
+    They are at least the most behind one group and at most the sum, so `whole` (a second
+    scan of the rows, by the store) is asked only when the threshold falls between the two.
+    """
+    if counts and max(counts) >= threshold:
+        return False
+    if sum(counts) < threshold:
+        return True
+    return whole() < threshold
 
 
 def portfolio(

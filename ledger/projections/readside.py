@@ -49,10 +49,13 @@ def catch_up(
     Each notification is decoded once and handed to every projection (a rebuild of
     all the read models reads and decodes the log once); each skips what its own
     tracking says it has applied. The library's runner takes over for the live tail.
+    Each view that applied anything then refreshes its tables' statistics (`analyze`):
+    a bulk load is what leaves them furthest from the tables.
     """
     batch = batch or CATCH_UP_BATCH
     chosen = list(projections) if isinstance(projections, Sequence) else [projections]
     done = {id(p): p.view.position() for p in chosen}
+    before = dict(done)
     start, target = min(done.values(), default=0), head()
     while start < target:
         notifications = app.recorder.select_notifications(start=start, limit=batch, inclusive_of_start=False)
@@ -70,6 +73,9 @@ def catch_up(
                 done[id(projection)] = start
         if progress:
             progress(start, target)
+    for projection in chosen:
+        if done[id(projection)] > before[id(projection)]:
+            projection.view.analyze()
 
 
 class ReadSide:

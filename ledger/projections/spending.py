@@ -53,10 +53,13 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     distinct,
     func,
     insert,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     true,
@@ -338,16 +341,9 @@ class SpendingQueries(ReadView):
             func.sum(source.c.amount).label("amount"),
             func.sum(source.c.units).label("units"),
         ).group_by(*columns, source.c.unit)
-        rows = [{**row, "unit": row["unit"] or None} for row in self.select(query)]
-        groups = _fold_rows(rows, keys)
-        ordered = sorted(groups, key=_sort_key)
-        shares = _shares(ordered, groups)
-        return {
-            "groups": [_present(keys, key, groups[key], shares[key]) for key in ordered],
-            "total": from_pence(sum(g["amount"] for g in groups.values())),
-        }
+        return _answer(self.select(query), keys)
 
-    def budgets_by_group(
+    def spending_and_families(
         self,
         group_by: list[str] | tuple[str, ...] = (),
         date_from: date | None = None,
@@ -355,57 +351,82 @@ class SpendingQueries(ReadView):
         cohort: str | None = None,
         include_trials: bool = False,
         basis: str = "recorded",
-    ) -> dict[tuple[Any, ...], set[str]]:
-        """The budget ids behind each group `spending` answers with the same arguments."""
-        keys = check_group_by(group_by)
-        pairs = self._pairs(keys, self._asked_for(date_from, date_to, cohort, include_trials, basis))
-        groups: dict[tuple[Any, ...], set[str]] = {}
-        for row in self.select(select(pairs)):
-            groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
-        return groups
+    ) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+        """`spending`'s answer and, for security (issue 14), how many families each group covers.
 
-    def families_by_group(
-        self,
-        group_by: list[str] | tuple[str, ...] = (),
-        date_from: date | None = None,
-        date_to: date | None = None,
-        cohort: str | None = None,
-        include_trials: bool = False,
-        basis: str = "recorded",
-    ) -> tuple[dict[tuple[Any, ...], int], int]:
-        """Security (issue 14): how many families each group of `spending` covers, and the answer's whole.
-
-        Counted by the store: a family is behind a group when one of its budgets' net spend
-        in the group is not zero; the whole counts the families behind the groups answered.
+        One statement (one round trip, one snapshot): the answer's sums, and the families
+        behind each group, a family being behind a group when one of its budgets' net spend
+        in the group is not zero. Measured at 200,000 events, summing the rows once per group,
+        unit and budget in a shared CTE and taking both from it was slower than reading the
+        rollup twice (the CTE is written out), and counting distinct families sorts where
+        grouping twice hashes.
         """
         keys = check_group_by(group_by)
         source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
-        pairs = self._pairs(keys, source)
-        grouping = [pairs.c[k] for k in keys]
-        counted = select(*grouping, func.count(distinct(pairs.c.family_ref)).label("families"))
-        counts = {
-            tuple(row[k] for k in keys): int(row["families"])
-            for row in self.select(counted.group_by(*grouping))
-            if row["families"]  # no keys: one row, even over no pairs
-        }
         columns = [source.c[k] for k in keys]
+        sums = select(
+            literal_column("'sums'").label("part"),
+            *columns,
+            source.c.unit,
+            func.sum(source.c.amount).label("amount"),
+            func.sum(source.c.units).label("units"),
+        ).group_by(*columns, source.c.unit)
+        pairs = (
+            select(*columns, source.c.family_ref)
+            .group_by(*columns, source.c.budget_id, source.c.family_ref)
+            .having(func.sum(source.c.amount) != 0)
+            .subquery("pairs")
+        )
+        behind = (
+            select(*(pairs.c[k] for k in keys), pairs.c.family_ref)
+            .group_by(*(pairs.c[k] for k in keys), pairs.c.family_ref)
+            .subquery("behind")
+        )
+        counted = (
+            select(
+                literal_column("'families'").label("part"),
+                *(behind.c[k] for k in keys),
+                cast(null(), Text).label("unit"),
+                func.count().label("amount"),
+                cast(null(), BigInteger).label("units"),
+            )
+            .select_from(behind)
+            .group_by(*(behind.c[k] for k in keys))
+        )
+        rows = self.select(union_all(sums, counted))
+        counts = {
+            tuple(row[k] for k in keys): int(row["amount"])
+            for row in rows
+            if row["part"] == "families" and row["amount"]  # no keys: one row, even over no pairs
+        }
+        return _answer([row for row in rows if row["part"] == "sums"], keys), counts
+
+    def families_in_answer(
+        self,
+        group_by: list[str] | tuple[str, ...] = (),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        cohort: str | None = None,
+        include_trials: bool = False,
+        basis: str = "recorded",
+    ) -> int:
+        """How many families are behind the groups `spending` answers (those whose net is not zero)."""
+        keys = check_group_by(group_by)
+        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
+        columns = [source.c[k] for k in keys]
+        pairs = (
+            select(*columns, source.c.budget_id, source.c.family_ref)
+            .group_by(*columns, source.c.budget_id, source.c.family_ref)
+            .having(func.sum(source.c.amount) != 0)
+            .subquery("pairs")
+        )
         answered = select(*columns, func.sum(source.c.amount).label("net")).group_by(*columns)
         shown = answered.having(func.sum(source.c.amount) != 0).subquery("shown")
         same = and_(true(), *(pairs.c[k].is_not_distinct_from(shown.c[k]) for k in keys))
         whole = select(func.count(distinct(pairs.c.family_ref)).label("families")).select_from(
             pairs.join(shown, same)
         )
-        return counts, int(self.select(whole)[0]["families"] or 0)
-
-    def _pairs(self, keys: list[str], source: Any) -> Any:
-        """(group, budget, family) where the budget's net spend in the group is not zero."""
-        columns = [source.c[k] for k in keys]
-        return (
-            select(*columns, source.c.budget_id, source.c.family_ref)
-            .group_by(*columns, source.c.budget_id, source.c.family_ref)
-            .having(func.sum(source.c.amount) != 0)
-            .subquery("pairs")
-        )
+        return int(self.select(whole)[0]["families"] or 0)
 
     def _asked_for(
         self,
@@ -510,6 +531,17 @@ def _facts_asked_for(
     if not include_trials:
         query = query.where(f.c.trial_id == literal(REAL))
     return on_basis(query, f, basis)
+
+
+def _answer(rows: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+    """The answer from rows of (keys, unit, net pence, net hundredths)."""
+    groups = _fold_rows([{**row, "unit": row["unit"] or None} for row in rows], keys)
+    ordered = sorted(groups, key=_sort_key)
+    shares = _shares(ordered, groups)
+    return {
+        "groups": [_present(keys, key, groups[key], shares[key]) for key in ordered],
+        "total": from_pence(sum(g["amount"] for g in groups.values())),
+    }
 
 
 def _fold_rows(rows: list[dict[str, Any]], keys: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:

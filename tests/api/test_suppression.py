@@ -13,6 +13,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.security import suppress
 from ledger.projections.suppression import withhold
 from tests.api.conftest import Api
 from tests.api.test_analytics import caught_up, spend
@@ -111,3 +112,23 @@ def test_no_partition_is_left_with_one_withheld_group_and_every_small_group_is_w
     for part in "ab":
         members = [g for g in out if g["part"] == part]
         assert len(members) <= 1 or sum(g["suppressed"] for g in members) != 1
+
+
+@given(
+    st.lists(st.frozensets(st.integers(0, 7), min_size=1), max_size=6),
+    st.integers(1, 8),
+)
+def test_the_whole_answer_is_counted_by_the_store_only_when_the_groups_counts_cannot_tell(
+    groups: list[frozenset[int]], threshold: int
+) -> None:
+    """The families behind the whole answer lie between the most behind one group and the sum."""
+    everyone = len(frozenset().union(*groups))
+    asked: list[int] = []
+
+    def whole() -> int:
+        asked.append(everyone)
+        return everyone
+
+    counts = [len(g) for g in groups]
+    assert suppress.fewer_families(counts, threshold, whole) == (everyone < threshold)
+    assert bool(asked) == (max(counts, default=0) < threshold <= sum(counts))

@@ -3,8 +3,9 @@
 For random ledgers (spends, reversals, trial spends, monitoring returns with lines,
 queried returns) and random questions (any grouping, periods starting or ending
 inside a month or on its edges, cohort, trials, basis), `spending`,
-`budgets_by_group` and `families_by_group` agree with a reference that sums the
-fact rows one by one, as the read model did before the rollup.
+`spending_and_families` (the answer and the families behind each group, in one
+statement) and `families_in_answer` agree with a reference that sums the fact
+rows one by one, as the read model did before the rollup.
 """
 
 from __future__ import annotations
@@ -73,21 +74,18 @@ def from_facts(view: Any, question: Question) -> tuple[Any, ...]:
         "total": sp.from_pence(sum(g["amount"] for g in groups.values())),
     }
     pairs = select(*columns, f.c.budget_id, f.c.family_ref).group_by(*columns, f.c.budget_id, f.c.family_ref)
-    budgets: dict[tuple[Any, ...], set[str]] = {}
     families: dict[tuple[Any, ...], set[str]] = {}
     for row in view.select(asked(pairs.having(func.sum(f.c.amount) != 0))):
-        group = tuple(row[k] for k in keys)
-        budgets.setdefault(group, set()).add(row["budget_id"])
-        families.setdefault(group, set()).add(row["family_ref"])
+        families.setdefault(tuple(row[k] for k in keys), set()).add(row["family_ref"])
     shown = set().union(*(families.get(k, set()) for k in ordered))
-    return answer, budgets, ({g: len(f) for g, f in families.items()}, len(shown))
+    return answer, (answer, {g: len(f) for g, f in families.items()}), len(shown)
 
 
 def from_rollup(view: Any, question: Question) -> tuple[Any, ...]:
     return (
         view.spending(*question),
-        view.budgets_by_group(*question),
-        view.families_by_group(*question),
+        view.spending_and_families(*question),
+        view.families_in_answer(*question),
     )
 
 
