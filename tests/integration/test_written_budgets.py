@@ -1,0 +1,101 @@
+"""A command starts from the budget as this process last saved it, and still never acts on a stale one.
+
+`ledger.written`: the copy is used without reading the store; a save from a stale
+copy conflicts and is decided again on a fresh load without spending an attempt;
+a refusal or a no-op on a copy is decided again on a fresh load. Two ledgers on
+one store stand for two processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ledger.ops.metrics import CONTENTION_RETRIES
+from ledger.settings import Settings
+from ledger.use_cases import LedgerService
+from tests.builders import a_spend, open_funded_budget
+from tests.conftest import BROKER, CASEWORKER
+from tests.integration.test_concurrency import RELEASED, check, race
+
+
+@pytest.fixture
+def two(store_url: str) -> Iterator[tuple[LedgerService, LedgerService]]:
+    """Two ledgers on one store; the first gives up at its first lost race (so none may be spent idly)."""
+    first = LedgerService(url=store_url, settings=Settings(max_attempts=1))
+    second = LedgerService(url=store_url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def retries() -> float:
+    return next(s.value for m in CONTENTION_RETRIES.collect() for s in m.samples if s.name.endswith("_total"))
+
+
+def test_a_command_after_a_save_here_reads_no_budget_from_the_store(
+    two: tuple[LedgerService, LedgerService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("30.00"), "one")
+    loads: list[Any] = []
+    real_get = first.repository.get
+    monkeypatch.setattr(first.repository, "get", lambda *a, **k: loads.append(a) or real_get(*a, **k))
+    outcome = first.record_spend(BROKER, budget_id, a_spend("20.00"), "two")
+    assert [a for a in loads if a[0] == budget_id] == []
+    assert outcome.budget.figures().available == Decimal("50.00")
+
+
+def test_a_save_from_a_stale_copy_is_decided_again_on_a_fresh_load_without_spending_an_attempt(
+    two: tuple[LedgerService, LedgerService],
+) -> None:
+    first, second = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("30.00"), "one")  # kept by the first
+    second.record_spend(BROKER, budget_id, a_spend("50.00"), "two")  # the first's copy is now stale
+    before = retries()
+    third = first.record_spend(BROKER, budget_id, a_spend("20.00"), "three")  # one attempt allowed
+    assert retries() == before  # no race was lost: nothing backed off or counted
+    assert third.budget.figures().available == Decimal("0.00")
+    stored = second.load(budget_id)
+    assert stored.version == third.budget.version and len(stored.spends) == 3
+
+
+def test_a_refusal_on_a_stale_copy_is_decided_again_on_a_fresh_load(
+    two: tuple[LedgerService, LedgerService],
+) -> None:
+    first, second = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("100.00"), "all")  # the first's copy: nothing left
+    second.schedule_instalment(CASEWORKER, budget_id, Decimal("50.00"), date(2026, 5, 1), False)
+    second.release_instalment(CASEWORKER, budget_id, 2)  # more money, unknown to the first's copy
+    outcome = first.record_spend(BROKER, budget_id, a_spend("40.00"), "more")
+    assert outcome.budget.figures().available == Decimal("10.00")
+    assert len(second.load(budget_id).spends) == 2
+
+
+def test_a_command_that_saves_nothing_answers_from_a_fresh_load(
+    two: tuple[LedgerService, LedgerService],
+) -> None:
+    first, second = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("30.00"), "one")
+    second.record_spend(BROKER, budget_id, a_spend("50.00"), "two")
+    outcome = first.change(BROKER, "record_spend", budget_id, lambda b: b.version)
+    assert outcome.result == second.load(budget_id).version and outcome.position is None
+
+
+def test_two_ledgers_racing_on_one_budget_lose_and_double_nothing(store_url: str) -> None:
+    first, second = LedgerService(url=store_url), LedgerService(url=store_url)
+    try:
+        budget_id = open_funded_budget(first, allocated=str(RELEASED), released=str(RELEASED))
+        check(first, budget_id, race([first, second], budget_id))
+        assert first.load(budget_id) == second.load(budget_id)
+    finally:
+        first.close()
+        second.close()
