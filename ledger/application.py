@@ -260,11 +260,12 @@ class Ledger(Application[UUID]):
             try:
                 recordings = self.save(budget, *records(once, budget, result))
             except IntegrityError:
-                self.written.forget(budget_id)
                 if cached is None:  # a race lost to another process: counted, and backed off
                     back_off(attempt)
                     attempt += 1
-                trust = False  # else the copy was stale: loaded afresh at once, uncounted
+                else:  # the copy was stale: loaded afresh at once, uncounted, and not kept again
+                    self.written.stale(budget_id)
+                trust = False
                 continue
             except BaseException:
                 self.written.forget(budget_id)

@@ -18,6 +18,12 @@ starts each command from a copy of the budget it saved last and
   nothing about the copy, and another process's write (a release of funds, say)
   could change the answer.
 
+A budget once found written by another process (a stale copy) is not kept again:
+with several server processes taking turns on the same budgets a copy would be
+stale about every other time, and a conflict (a failed insert, its rollback, a
+reload) costs more than the fast-forward query it saves. Those budgets load as
+the library loads them; the set is bounded like the copies.
+
 Reads never see these copies: they go through the library's cache, brought up to
 date as before. Only writers of a budget touch its entry, and they queue per
 budget (`ledger.ops.queueing`), so an entry is never read while being replaced.
@@ -38,6 +44,7 @@ class WrittenBudgets:
 
     def __init__(self, maxsize: int) -> None:
         self._cache: LRUCache[UUID, Any] | None = LRUCache(maxsize=maxsize) if maxsize > 0 else None
+        self._shared: LRUCache[UUID, bool] | None = LRUCache(maxsize=maxsize) if maxsize > 0 else None
 
     def copy(self, budget_id: UUID) -> Any | None:
         """A copy of the budget as last saved here, to run a command on; None if not kept."""
@@ -50,8 +57,17 @@ class WrittenBudgets:
 
     def keep(self, budget: Any) -> None:
         """`budget`, just saved: the next command starts from a copy of it."""
-        if self._cache is not None:
-            self._cache.put(budget.id, budget)
+        if self._cache is not None and self._shared is not None:
+            try:
+                self._shared.get(budget.id)
+            except KeyError:
+                self._cache.put(budget.id, budget)
+
+    def stale(self, budget_id: UUID) -> None:
+        """The copy of `budget_id` was stale: another process writes it, so it is not kept again."""
+        self.forget(budget_id)
+        if self._shared is not None:
+            self._shared.put(budget_id, True)
 
     def forget(self, budget_id: UUID) -> None:
         if self._cache is not None:

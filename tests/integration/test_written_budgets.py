@@ -99,3 +99,19 @@ def test_two_ledgers_racing_on_one_budget_lose_and_double_nothing(store_url: str
     finally:
         first.close()
         second.close()
+
+
+def test_a_budget_another_process_writes_is_then_loaded_as_the_library_loads_it(
+    two: tuple[LedgerService, LedgerService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
+    second.record_spend(BROKER, budget_id, a_spend("10.00"), "two")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "three")  # its copy proved stale
+    loads: list[Any] = []
+    real_get = first.repository.get
+    monkeypatch.setattr(first.repository, "get", lambda *a, **k: loads.append(a) or real_get(*a, **k))
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "four")
+    assert [a[0] for a in loads].count(budget_id) == 1  # loaded (fast-forwarded), no copy tried first
+    assert len(second.load(budget_id).spends) == 4
