@@ -19,7 +19,15 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import http_load, ingest, load_budget, read_at_scale, spend_history, write_spends
+from benchmarks import (
+    http_load,
+    ingest,
+    load_budget,
+    read_at_scale,
+    server_memory,
+    spend_history,
+    write_spends,
+)
 from benchmarks._common import stores
 from benchmarks.report import Section, machine, write_json
 
@@ -45,6 +53,7 @@ def suite(args: argparse.Namespace) -> dict[str, Callable[[], list[Section]]]:
         "ingest": lambda: [ingest.section(q, s)],
         "http_load": lambda: [x for x in [http_load.section(q, s)] if x],
         "read_at_scale": lambda: read_at_scale.sections(q, scale_store, args.events),
+        "server_memory": lambda: [server_memory.measure(q, s)],
     }
 
 

@@ -194,9 +194,25 @@ def _spending_suppressed(
         groups = [{**g, "suppressed": False} for g in result["groups"]]
         return {**result, "groups": groups, "suppressed_groups": 0, "suppression_threshold": None}
     return {
-        **suppress.spending(result, keys, read_side, threshold, filters),
+        **_spending_withheld(result, keys, read_side, threshold, filters),
         "suppression_threshold": threshold,
     }
+
+
+def _spending_withheld(
+    result: dict[str, Any], keys: list[str], read_side: Any, threshold: int, filters: Any
+) -> dict[str, Any]:
+    """`suppress.spending`'s rule on the families the store counted from the rollup (issue 15): the
+    read model counts them per group, rather than sending every (group, budget) pair to be counted."""
+    behind, everyone = read_side.view("spending").families_by_group(keys, *filters)
+    whole_too_small = everyone < threshold
+    counts = [0 if whole_too_small else behind.get(tuple(g[k] for k in keys), 0) for g in result["groups"]]
+    groups, hidden = withhold(
+        result["groups"], counts, threshold, suppress.SPENDING_FIGURES,
+        lambda g: tuple(g[k] for k in keys[:-1]), emptied=("units", "unit_costs"),
+    )  # fmt: skip
+    total = None if whole_too_small and result["groups"] else result["total"]
+    return {**result, "groups": groups, "total": total, "suppressed_groups": hidden}
 
 
 def _portfolio_suppressed(

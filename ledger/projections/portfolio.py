@@ -3,8 +3,10 @@
 The per-budget figures are the balances read model's own rows: this module
 applies `ledger.projections.balances.writes_for` to its own copy of those tables
 (so both agree by construction) and adds three small tables: the financial year
-of each budget, each real spend's funding stream (the stream the budget charged
-it to, carried by the event), and the funding envelopes from the `Envelopes`
+of each budget, what it spent from each funding stream (the stream the budget
+charged each real spend to, carried by the event; summed into one row per budget
+and stream as spends come, shape 2, so an answer reads a row per budget, not one
+per spend), and the funding envelopes from the `Envelopes`
 aggregate's `EnvelopeSet` events (the newest per stream and year wins).
 
 Year: a budget belongs to the financial year (1 April to 31 March) in which its
@@ -41,6 +43,7 @@ from sqlalchemy import (
     select,
     union,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
@@ -64,8 +67,6 @@ def _(event: ev.BudgetOpened) -> list[Write]:
 def _spend(event: ev.SpendRecorded | ev.SpendReversed, sign: int) -> Write:
     params = {
         "id": str(event.originator_id),
-        "spend_id": event.spend_id,
-        "kind": "reversed" if sign < 0 else "recorded",
         "stream": event.charged_stream or UNASSIGNED,
         "amount": sign * to_pence(event.amount),
     }
@@ -113,14 +114,14 @@ class PortfolioQueries(balances.BalancesQueries):
             Column("budget_id", Text, primary_key=True),
             Column("year", Integer, nullable=False),
         )
+        # shape 2 (issue 15): one row per budget and stream, summed as spends come, not one per spend
         self.spends = Table(
-            f"{prefix}spend_streams",
+            f"{prefix}stream_spent",
             metadata,
             Column("budget_id", Text, primary_key=True),
-            Column("spend_id", Text, primary_key=True),
-            Column("kind", Text, primary_key=True),
-            Column("stream", Text, nullable=False),
-            Column("amount", BigInteger, nullable=False),
+            Column("stream", Text, primary_key=True),
+            Column("amount", BigInteger, nullable=False),  # net of reversals
+            Column("spends", BigInteger, nullable=False),  # spends and reversals summed in
         )
         self.envelopes = Table(
             f"{prefix}envelopes",
@@ -135,12 +136,13 @@ class PortfolioQueries(balances.BalancesQueries):
         return {
             **super().statements(),
             "year": insert(y).values(budget_id=bindparam("id"), year=bindparam("year")),
-            "spend": insert(s).values(
-                budget_id=bindparam("id"),
-                spend_id=bindparam("spend_id"),
-                kind=bindparam("kind"),
-                stream=bindparam("stream"),
-                amount=bindparam("amount"),
+            "spend": self._upsert(s)
+            .values(
+                budget_id=bindparam("id"), stream=bindparam("stream"), amount=bindparam("amount"), spends=1
+            )
+            .on_conflict_do_update(
+                index_elements=[s.c.budget_id, s.c.stream],
+                set_={"amount": s.c.amount + bindparam("amount"), "spends": s.c.spends + 1},
             ),
             "clear_envelope": delete(e).where(
                 e.c.stream == bindparam("stream"), e.c.year == bindparam("year")
@@ -149,6 +151,9 @@ class PortfolioQueries(balances.BalancesQueries):
                 stream=bindparam("stream"), year=bindparam("year"), amount=bindparam("amount")
             ),
         }
+
+    def _upsert(self, table: Table) -> Any:
+        return (postgresql.insert if self.dialect.name == "postgresql" else sqlite.insert)(table)
 
     def portfolio(self, year: int | None = None) -> dict[str, Any]:
         """Totals overall, by stream, cohort and management, and the envelopes (of `year`, if given)."""
@@ -195,7 +200,8 @@ class PortfolioQueries(balances.BalancesQueries):
         """Security (issue 14): how many families each stream's row covers (allocated or spent)."""
         st, s, y, b = self.streams, self.spends, self.years, self.budgets
         parts = []
-        for table, present in ((st, st.c.amount > 0), (s, s.c.amount != 0)):
+        # a stream's spends count its family even when all were reversed (as one row per spend did)
+        for table, present in ((st, st.c.amount > 0), (s, s.c.spends > 0)):
             query = (
                 select(table.c.stream.label("stream"), b.c.family_ref.label("family_ref"))
                 .join(y, y.c.budget_id == table.c.budget_id)

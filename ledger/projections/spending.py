@@ -20,12 +20,25 @@ Groups whose spends were all reversed (net zero) are left out. Trial spends are
 left out unless `include_trials`, which adds them into the same groups. A unit
 cost is a group's spend on facts with that unit over those units, to the penny
 (half up).
+
+Rollup (shape 3, issue 15): the answers read `cells`, not the facts. Each fact is
+summed, by a trigger in the fact's own transaction (`ledger.projections.rollups`),
+into its budget's row for its month, category, stream, provider, unit, real or
+trial, recorded or declared (cohort, management and family copied), so a question
+reads a row per budget per cell instead of a row per spend, and the store counts
+the families behind each group (a budget is behind a group when its net spend in
+it is not zero) instead of sending every (group, budget) pair to be counted. A
+period that starts or ends inside a month takes that month's days from the facts
+(by `service_date`, as before) and its whole months from the rollup, so answers
+stay exact to the day. The rollup still has a row per budget, so an answer grows
+with the budgets, not the spends; counts kept per group, flat in both, are the
+next step (README, Benchmarks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import singledispatch
 from typing import Any
@@ -38,18 +51,23 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    and_,
     bindparam,
+    distinct,
     func,
     insert,
     literal,
     or_,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.errors import InvalidInput, InvalidPeriod
 from ledger.projections.pence import from_pence, to_pence, unit_costs
+from ledger.projections.rollups import sum_trigger
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
 GROUP_KEYS = ("category", "month", "cohort", "management", "stream", "provider")
@@ -89,7 +107,12 @@ def writes_for(event: Any, tracking: Tracking) -> list[Write]:
 
 @writes_for.register
 def _(event: ev.BudgetOpened, tracking: Tracking) -> list[Write]:
-    params = {"management": str(event.management), "cohort": event.cohort, "broker_org": event.broker_org}
+    params = {
+        "management": str(event.management),
+        "cohort": event.cohort,
+        "broker_org": event.broker_org,
+        "family_ref": event.family_ref,
+    }
     return [("open", {"id": str(event.originator_id), **params})]
 
 
@@ -194,6 +217,7 @@ class SpendingQueries(ReadView):
             Column("management", Text, nullable=False),
             Column("cohort", Text),
             Column("broker_org", Text),
+            Column("family_ref", Text, nullable=False),  # shape 3: the rollup counts families
         )
         self.facts = Table(
             f"{prefix}facts",
@@ -205,12 +229,27 @@ class SpendingQueries(ReadView):
             ),
             Column("cohort", Text),
             Column("broker_org", Text),
+            Column("family_ref", Text, nullable=False),
             Column("month", Text, nullable=False),
             Column("service_date", Text, nullable=False, index=True),
             Column("amount", BigInteger, nullable=False),
             Column("units", BigInteger),
             Column("unit", Text),
             Index(f"{prefix}facts_key", "budget_id", "spend_id", "kind", "trial_id", unique=True),
+        )
+        self.cells = Table(
+            f"{prefix}cells",
+            metadata,
+            *(Column(name, Text, nullable=False) for name in CELL_KEY),
+            Column("family_ref", Text, nullable=False),
+            Column("cohort", Text),
+            Column("management", Text, nullable=False),
+            Column("amount", BigInteger, nullable=False),
+            Column("units", BigInteger, nullable=False),
+            Index(f"{prefix}cells_key", *CELL_KEY, unique=True),
+        )
+        self.more_ddl += sum_trigger(
+            self.dialect, f"{prefix}roll", self.facts, self.cells, CELL_OF_FACT, CELL_KEY, ("amount", "units")
         )
 
     def statements(self) -> Mapping[str, Executable]:
@@ -236,6 +275,7 @@ class SpendingQueries(ReadView):
                 management=bindparam("management"),
                 cohort=bindparam("cohort"),
                 broker_org=bindparam("broker_org"),
+                family_ref=bindparam("family_ref"),
             ),
             "fact": insert(f).from_select(
                 [
@@ -248,6 +288,7 @@ class SpendingQueries(ReadView):
                     "management",
                     "cohort",
                     "broker_org",
+                    "family_ref",
                 ],
                 select(
                     b.c.budget_id,
@@ -258,6 +299,7 @@ class SpendingQueries(ReadView):
                     b.c.management,
                     b.c.cohort,
                     b.c.broker_org,
+                    b.c.family_ref,
                 ).where(b.c.budget_id == bindparam("id")),
             ),
             "withdraw": self._withdraw(),
@@ -288,17 +330,16 @@ class SpendingQueries(ReadView):
         `basis`: `recorded` spends (the default), lines `declared` on monitoring returns, or `all`.
         """
         keys = check_group_by(group_by)
-        if basis not in BASES:
-            raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
-        if date_from and date_to and date_from > date_to:
-            raise InvalidPeriod("from is after to")
-        f = self.facts
-        columns = [f.c[k] for k in keys]
+        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
+        columns = [source.c[k] for k in keys]
         query = select(
-            *columns, f.c.unit, func.sum(f.c.amount).label("amount"), func.sum(f.c.units).label("units")
-        ).group_by(*columns, f.c.unit)
-        query = _facts_asked_for(query, f, date_from, date_to, cohort, include_trials, basis)
-        groups = _fold_rows(self.select(query), keys)
+            *columns,
+            source.c.unit,
+            func.sum(source.c.amount).label("amount"),
+            func.sum(source.c.units).label("units"),
+        ).group_by(*columns, source.c.unit)
+        rows = [{**row, "unit": row["unit"] or None} for row in self.select(query)]
+        groups = _fold_rows(rows, keys)
         ordered = sorted(groups, key=_sort_key)
         shares = _shares(ordered, groups)
         return {
@@ -316,7 +357,138 @@ class SpendingQueries(ReadView):
         basis: str = "recorded",
     ) -> dict[tuple[Any, ...], set[str]]:
         """The budget ids behind each group `spending` answers with the same arguments."""
-        return _budgets_by_group(self, list(group_by), date_from, date_to, cohort, include_trials, basis)
+        keys = check_group_by(group_by)
+        pairs = self._pairs(keys, self._asked_for(date_from, date_to, cohort, include_trials, basis))
+        groups: dict[tuple[Any, ...], set[str]] = {}
+        for row in self.select(select(pairs)):
+            groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
+        return groups
+
+    def families_by_group(
+        self,
+        group_by: list[str] | tuple[str, ...] = (),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        cohort: str | None = None,
+        include_trials: bool = False,
+        basis: str = "recorded",
+    ) -> tuple[dict[tuple[Any, ...], int], int]:
+        """Security (issue 14): how many families each group of `spending` covers, and the answer's whole.
+
+        Counted by the store: a family is behind a group when one of its budgets' net spend
+        in the group is not zero; the whole counts the families behind the groups answered.
+        """
+        keys = check_group_by(group_by)
+        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
+        pairs = self._pairs(keys, source)
+        grouping = [pairs.c[k] for k in keys]
+        counted = select(*grouping, func.count(distinct(pairs.c.family_ref)).label("families"))
+        counts = {
+            tuple(row[k] for k in keys): int(row["families"])
+            for row in self.select(counted.group_by(*grouping))
+            if row["families"]  # no keys: one row, even over no pairs
+        }
+        columns = [source.c[k] for k in keys]
+        answered = select(*columns, func.sum(source.c.amount).label("net")).group_by(*columns)
+        shown = answered.having(func.sum(source.c.amount) != 0).subquery("shown")
+        same = and_(true(), *(pairs.c[k].is_not_distinct_from(shown.c[k]) for k in keys))
+        whole = select(func.count(distinct(pairs.c.family_ref)).label("families")).select_from(
+            pairs.join(shown, same)
+        )
+        return counts, int(self.select(whole)[0]["families"] or 0)
+
+    def _pairs(self, keys: list[str], source: Any) -> Any:
+        """(group, budget, family) where the budget's net spend in the group is not zero."""
+        columns = [source.c[k] for k in keys]
+        return (
+            select(*columns, source.c.budget_id, source.c.family_ref)
+            .group_by(*columns, source.c.budget_id, source.c.family_ref)
+            .having(func.sum(source.c.amount) != 0)
+            .subquery("pairs")
+        )
+
+    def _asked_for(
+        self,
+        date_from: date | None,
+        date_to: date | None,
+        cohort: str | None,
+        include_trials: bool,
+        basis: str,
+    ) -> Any:
+        """The rows an analytics question sums: one source, so the suppression sees the answer's rows.
+
+        Whole months come from the rollup (`cells`); the days of a month the period covers
+        only in part come from the facts, as they are (so `from`/`to` stay exact to the day).
+        """
+        if basis not in BASES:
+            raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
+        if date_from and date_to and date_from > date_to:
+            raise InvalidPeriod("from is after to")
+        c, f = self.cells, self.facts
+        part_first = date_from is not None and date_from.day != 1
+        part_last = date_to is not None and (date_to + timedelta(days=1)).day != 1
+        first = _month(_next_month(date_from) if date_from and part_first else date_from)
+        last = _month(_month_before(date_to) if date_to and part_last else date_to)
+        whole = select(*(c.c[k] for k in SOURCE))
+        if first:
+            whole = whole.where(c.c.month >= first)
+        if last:
+            whole = whole.where(c.c.month <= last)
+        if cohort is not None:
+            whole = whole.where(c.c.cohort == cohort)
+        if not include_trials:
+            whole = whole.where(c.c.trial == literal(REAL_CELL))
+        if basis != "all":
+            whole = whole.where(c.c.side == literal(basis))
+        if not part_first and not part_last:
+            return whole.subquery("rows")
+        fact_columns = [
+            func.coalesce(f.c.unit, literal("")).label("unit") if k == "unit" else
+            func.coalesce(f.c.units, literal(0)).label("units") if k == "units" else f.c[k]
+            for k in SOURCE
+        ]  # fmt: skip
+        days = _facts_asked_for(select(*fact_columns), f, date_from, date_to, cohort, include_trials, basis)
+        if first and last and first > last:  # no whole month: the facts alone
+            return days.subquery("rows")
+        edges = [f.c.month < first] if first else []
+        edges += [f.c.month > last] if last else []
+        return union_all(whole, days.where(or_(*edges))).subquery("rows")
+
+
+#: a rollup row (`cells`): one budget's net spend in one month, category, stream, provider and unit,
+#: real or trial, recorded or declared
+CELL_KEY = ("budget_id", "month", "category", "stream", "provider", "unit", "trial", "side")
+REAL_CELL = "real"
+#: what a fact adds to its cell (SQL over the inserted row, `NEW`); no unit is '' in the key
+CELL_OF_FACT = {
+    "budget_id": "NEW.budget_id",
+    "month": "NEW.month",
+    "category": "NEW.category",
+    "stream": "NEW.stream",
+    "provider": "NEW.provider",
+    "unit": "COALESCE(NEW.unit, '')",
+    "trial": f"CASE WHEN NEW.trial_id = '' THEN '{REAL_CELL}' ELSE 'trial' END",
+    "side": f"CASE WHEN NEW.kind IN ('{DECLARED}', '{WITHDRAWN}') THEN 'declared' ELSE 'recorded' END",
+    "family_ref": "NEW.family_ref",
+    "cohort": "NEW.cohort",
+    "management": "NEW.management",
+    "amount": "NEW.amount",
+    "units": "COALESCE(NEW.units, 0)",
+}
+#: the columns an analytics question reads, from the rollup or the facts alike
+SOURCE = (*GROUP_KEYS, "budget_id", "family_ref", "unit", "amount", "units")
+
+
+def _month(day: date | None) -> str | None:
+    return day.isoformat()[:7] if day else None
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _month_before(day: date) -> date:
+    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
 
 
 def _facts_asked_for(
@@ -328,7 +500,7 @@ def _facts_asked_for(
     include_trials: bool,
     basis: str,
 ) -> Any:
-    """The facts an analytics question covers: one filter, so the suppression sees the answer's rows."""
+    """The facts an analytics question covers (the days of months it covers only in part)."""
     if date_from:
         query = query.where(f.c.service_date >= date_from.isoformat())
     if date_to:
@@ -338,28 +510,6 @@ def _facts_asked_for(
     if not include_trials:
         query = query.where(f.c.trial_id == literal(REAL))
     return on_basis(query, f, basis)
-
-
-def _budgets_by_group(
-    view: SpendingQueries,
-    keys: list[str],
-    date_from: date | None,
-    date_to: date | None,
-    cohort: str | None,
-    include_trials: bool,
-    basis: str = "recorded",
-) -> dict[tuple[Any, ...], set[str]]:
-    """Security (issue 14): which budgets each group of `spending` covers, for small-number suppression."""
-    f = view.facts
-    columns = [f.c[k] for k in check_group_by(keys)]
-    query = (
-        select(*columns, f.c.budget_id).group_by(*columns, f.c.budget_id).having(func.sum(f.c.amount) != 0)
-    )
-    query = _facts_asked_for(query, f, date_from, date_to, cohort, include_trials, basis)
-    groups: dict[tuple[Any, ...], set[str]] = {}
-    for row in view.select(query):
-        groups.setdefault(tuple(row[k] for k in keys), set()).add(row["budget_id"])
-    return groups
 
 
 def _fold_rows(rows: list[dict[str, Any]], keys: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:

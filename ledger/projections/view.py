@@ -69,8 +69,13 @@ class ReadView:
         return {}
 
     def prepare(self, schema: str | None, prefix: str) -> list[str]:
-        """Declare the tables, compile the statements; return the DDL that creates the tables."""
+        """Declare the tables, compile the statements; return the DDL that creates the tables.
+
+        `declare` may add to `self.more_ddl` what follows the tables (rollup triggers), in the
+        store's dialect: it runs after them, under the same tables lock.
+        """
         metadata = MetaData(schema=schema)
+        self.more_ddl: list[str] = []
         self.declare(metadata, prefix)
         statements = self.statements()
         self.compiled = {name: self._compile(stmt) for name, stmt in statements.items()}
@@ -86,6 +91,7 @@ class ReadView:
                 for t in tables
                 for index in sorted(t.indexes, key=lambda i: str(i.name))
             ),
+            *self.more_ddl,
         ]
 
     def _compile(self, statement: Executable) -> tuple[str, Compiled]:

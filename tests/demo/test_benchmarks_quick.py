@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.__main__ import main
 from benchmarks._common import PG_URL
+from tests.conftest import IN_CI
 
 SQLITE_SECTIONS = {
     "write_spends",
@@ -19,6 +20,7 @@ SQLITE_SECTIONS = {
     "ingest",
     "read_at_scale.rebuild",
     "read_at_scale.routes",
+    "server_memory",
 }
 
 
@@ -47,10 +49,13 @@ def test_the_quick_suite_prints_its_tables_and_writes_every_ratio_to_json(
         assert section["rows"] and section["title"] in out
         assert all(re.fullmatch(r"\d+(\.\d+)?x", ratio) for ratio in ratios(section)), section["name"]
     assert {row[1] for row in sections["spend_history"]["rows"]} >= {"cache off"}
+    memory = sections["server_memory"]["rows"]
+    assert [row[1] for row in memory] == ["2,000", "20,000"] and memory[0][-1] == "1.00x"
+    assert all(row[5] == 0 for row in memory)  # every spend and read answered 2xx
     assert len(document["machine_at_start"]["load_average_1_5_15"]) == 3
 
 
-@pytest.mark.skipif(not postgres_answers(), reason="PostgreSQL does not answer")
+@pytest.mark.skipif(not IN_CI and not postgres_answers(), reason="PostgreSQL does not answer")
 def test_the_quick_http_measurement_serves_both_routes_without_a_refusal(tmp_path: Path) -> None:
     results = tmp_path / "http.json"
     assert main(["--quick", "--store", "postgres", "--only", "http_load", "--json", str(results)]) == 0
