@@ -33,7 +33,7 @@ from ledger.aggregates.provider import ProviderIndex
 from ledger.aggregates.reference import BudgetReference, reference_id
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.text import check_text
-from ledger.idempotency import Once, records
+from ledger.idempotency import Once, Replayed, records
 from ledger.key_use import KeyUse
 from ledger.ops.group_commit import GroupCommit
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
@@ -104,6 +104,8 @@ class Ledger(Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """The library's `_record` (put the events, then cache the saved aggregates), with the
         insert made through group commit (`ledger.ops.group_commit`)."""
+        for aggregate_id in processing_event.aggregates:  # a copy kept from before is outdated by this
+            self.written.forget(aggregate_id)  # save (`change` keeps the budget again once saved)
         if processing_event.tracking is not None or processing_event.saved_kwargs:
             return super()._record(processing_event)  # a processing step: the library's own path
         events = processing_event.events
@@ -240,14 +242,21 @@ class Ledger(Application[UUID]):
         its record (`ledger.idempotency`), and a first one saves the record with its events.
         """
         attempt, trust = 0, True  # trust: start from the budget as this process last saved it
+        copied: int | None = None  # the version of a copy decided on, until a fresh load is compared with it
         while attempt < self.max_attempts:
             cached = self.written.copy(budget_id) if trust else None
+            if cached is not None:
+                copied = cached.version
             try:
                 budget = self._authorised(actor, budget_id, action, cached)
+                if cached is None and copied is not None:
+                    if budget.version > copied:  # written elsewhere since: the copy was stale
+                        self.written.stale(budget_id)
+                    copied = None
                 if once:
                     once.check(self.repository)
                 result = command(budget)
-            except Exception:
+            except (errors.LedgerError, Replayed):
                 if cached is None:
                     raise
                 trust = False  # refused on a copy that may be stale: decided again on a fresh load
@@ -263,8 +272,7 @@ class Ledger(Application[UUID]):
                 if cached is None:  # a race lost to another process: counted, and backed off
                     back_off(attempt)
                     attempt += 1
-                else:  # the copy was stale: loaded afresh at once, uncounted, and not kept again
-                    self.written.stale(budget_id)
+                # else the copy may be stale: loaded afresh at once, uncounted (and compared, above)
                 trust = False
                 continue
             except BaseException:

@@ -18,7 +18,12 @@ starts each command from a copy of the budget it saved last and
   nothing about the copy, and another process's write (a release of funds, say)
   could change the answer.
 
-A budget once found written by another process (a stale copy) is not kept again:
+Any save forgets the budgets it writes (`Ledger._record`; `change` keeps its
+budget again once saved), so a save made here outside `change` (erasure, batch
+ingest) leaves no outdated copy. A budget once found written by another process
+(its fresh load newer than the copy decided on, after a conflict, a refusal or a
+no-op; a conflict on something else, an idempotency record, proves nothing) is
+not kept again:
 with several server processes taking turns on the same budgets a copy would be
 stale about every other time, and a conflict (a failed insert, its rollback, a
 reload) costs more than the fast-forward query it saves. Those budgets load as
@@ -64,7 +69,7 @@ class WrittenBudgets:
                 self._cache.put(budget.id, budget)
 
     def stale(self, budget_id: UUID) -> None:
-        """The copy of `budget_id` was stale: another process writes it, so it is not kept again."""
+        """`budget_id` was found written elsewhere since its copy: it is not kept again."""
         self.forget(budget_id)
         if self._shared is not None:
             self._shared.put(budget_id, True)

@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
+from ledger import errors
 from ledger.ops.metrics import CONTENTION_RETRIES
 from ledger.settings import Settings
 from ledger.use_cases import LedgerService
@@ -115,3 +117,77 @@ def test_a_budget_another_process_writes_is_then_loaded_as_the_library_loads_it(
     first.record_spend(BROKER, budget_id, a_spend("10.00"), "four")
     assert [a[0] for a in loads].count(budget_id) == 1  # loaded (fast-forwarded), no copy tried first
     assert len(second.load(budget_id).spends) == 4
+
+
+def loads_of(ledger: LedgerService, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The loads from the store by `ledger`, from now on."""
+    loads: list[Any] = []
+    real_get = ledger.repository.get
+    monkeypatch.setattr(ledger.repository, "get", lambda *a, **k: loads.append(a) or real_get(*a, **k))
+    return loads
+
+
+def test_a_budget_saved_here_outside_a_command_is_kept_again_after_its_next_command(
+    two: tuple[LedgerService, LedgerService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
+    budget = first.load(budget_id)
+    budget.record_spend(BROKER, "direct", a_spend("5.00"))
+    first.save(budget)  # as erasure and batch ingest save: not through `change`, and not another process
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "two")
+    loads = loads_of(first, monkeypatch)
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "three")
+    assert [a[0] for a in loads].count(budget_id) == 0  # kept: not taken for a budget written elsewhere
+    assert len(first.load(budget_id).spends) == 4
+
+
+def test_a_conflict_on_a_current_copy_does_not_mark_the_budget_written_elsewhere(
+    two: tuple[LedgerService, LedgerService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
+    real_insert, failed = first.group_commit.insert, []
+
+    def conflicting_once(events: Any) -> Any:
+        if not failed:
+            failed.append(True)
+            raise IntegrityError("an idempotency record's key, say")
+        return real_insert(events)
+
+    monkeypatch.setattr(first.group_commit, "insert", conflicting_once)
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "two")  # the fresh load is no newer
+    loads = loads_of(first, monkeypatch)
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "three")
+    assert failed and [a[0] for a in loads].count(budget_id) == 0
+    assert len(first.load(budget_id).spends) == 3
+
+
+def test_a_refusal_on_a_stale_copy_keeps_no_stale_copy(two: tuple[LedgerService, LedgerService]) -> None:
+    first, second = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
+    second.record_spend(BROKER, budget_id, a_spend("10.00"), "two")
+    with pytest.raises(errors.RuleBroken):
+        first.record_spend(BROKER, budget_id, a_spend("500.00"), "too much")  # refused on copy and fresh
+    kept = first.written.copy(budget_id)
+    assert kept is None or kept.version == second.load(budget_id).version
+
+
+def test_a_failure_that_is_not_a_refusal_is_not_decided_again(
+    two: tuple[LedgerService, LedgerService],
+) -> None:
+    first, _ = two
+    budget_id = open_funded_budget(first, released="100.00")
+    first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
+    calls: list[int] = []
+
+    def broken(budget: Any) -> None:
+        calls.append(budget.version)
+        raise RuntimeError("a bug, not a refusal")
+
+    with pytest.raises(RuntimeError):
+        first.change(BROKER, "record_spend", budget_id, broken)
+    assert len(calls) == 1
