@@ -7,7 +7,9 @@ loses an optimistic concurrency race (another writer saved the same budget
 version first) only to another process; such a loss is retried on a fresh load
 after a short jittered sleep, a bounded number of times, so concurrent spends are
 never lost or doubled: the retry re-checks the rules (and finds its own spend,
-if a retry after a lost reply already recorded it).
+if a retry after a lost reply already recorded it). A command starts from the
+budget as this process last saved it, without reading the store
+(`ledger.written`): a stale one cannot be saved, and what it refuses is decided again.
 """
 
 from __future__ import annotations
@@ -31,16 +33,18 @@ from ledger.aggregates.provider import ProviderIndex
 from ledger.aggregates.reference import BudgetReference, reference_id
 from ledger.aggregates.spending import SpendRequest
 from ledger.aggregates.text import check_text
-from ledger.idempotency import Once, records
+from ledger.idempotency import Once, Replayed, records
 from ledger.key_use import KeyUse
 from ledger.ops.group_commit import GroupCommit
 from ledger.ops.metrics import CONTENTION_EXHAUSTED
+from ledger.ops.pipelined_insert import pipelined_insert
 from ledger.ops.queueing import KeyedQueue, back_off, queued_by_budget
 from ledger.sealed_text import Sealer
 from ledger.settings import DEFAULT_MAX_ATTEMPTS, Settings
 from ledger.snapshots import take_due_snapshots
 from ledger.store import persistence_env, register_ledger_transcodings
 from ledger.text_keys import TextKeys
+from ledger.written import WrittenBudgets
 
 T = TypeVar("T")
 #: the default retry bound (`Settings.max_attempts`), for callers without a ledger at hand
@@ -76,7 +80,9 @@ class Ledger(Application[UUID]):
             cache = {}
         super().__init__(env={**persistence_env(self.url, settings.connect_timeout), **cache, **(env or {})})
         self.writers = KeyedQueue()  # one budget's writers queue here (ledger.ops.queueing)
-        self.group_commit = GroupCommit(self.recorder.insert_events)  # concurrent saves share a commit
+        self.written = WrittenBudgets(settings.aggregate_cache_maxsize)  # each command's starting point
+        # concurrent saves share a commit, sent to PostgreSQL in one round trip (ledger.ops.pipelined_insert)
+        self.group_commit = GroupCommit(pipelined_insert(self.recorder))
         # security (issue 14): every read of a budget is logged; opened lazily, closed before the store
         self.access_log = AccessLog(self.recorder.datastore)  # type: ignore[attr-defined]
         self.key_use = KeyUse(self.recorder.datastore)  # type: ignore[attr-defined]
@@ -98,6 +104,8 @@ class Ledger(Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """The library's `_record` (put the events, then cache the saved aggregates), with the
         insert made through group commit (`ledger.ops.group_commit`)."""
+        for aggregate_id in processing_event.aggregates:  # a copy kept from before is outdated by this
+            self.written.forget(aggregate_id)  # save (`change` keeps the budget again once saved)
         if processing_event.tracking is not None or processing_event.saved_kwargs:
             return super()._record(processing_event)  # a processing step: the library's own path
         events = processing_event.events
@@ -133,11 +141,12 @@ class Ledger(Application[UUID]):
         self.access_log.record(actor, budget)
         return budget
 
-    def _authorised(self, actor: Actor, budget_id: UUID, action: str) -> Budget:
-        """The budget, if `actor` may `action` it (a write's load: not logged as a read)."""
+    def _authorised(self, actor: Actor, budget_id: UUID, action: str, budget: Budget | None = None) -> Budget:
+        """The budget (`budget` if given, else loaded), if `actor` may `action` it (a write's
+        load: not logged as a read)."""
         authorize(actor, action)
         try:
-            budget = self.load(budget_id)
+            budget = budget or self.load(budget_id)
         except errors.BudgetNotFound:
             if is_scoped(actor):
                 raise errors.Forbidden(out_of_scope(actor)) from None
@@ -225,21 +234,51 @@ class Ledger(Application[UUID]):
     ) -> Outcome[T]:
         """Load, authorise, run `command`, save; retry on a lost concurrency race.
 
+        The budget is a copy of the one this process saved last when it has one
+        (`ledger.written`): a save from it that conflicts, or a refusal or no-op on it,
+        is decided again on a budget loaded from the store, without counting an attempt.
+
         With `once` (a request's idempotency key) a repeated request is answered from
         its record (`ledger.idempotency`), and a first one saves the record with its events.
         """
-        for attempt in range(self.max_attempts):
-            budget = self._authorised(actor, budget_id, action)
-            if once:
-                once.check(self.repository)
-            result = command(budget)
+        attempt, trust = 0, True  # trust: start from the budget as this process last saved it
+        copied: int | None = None  # the version of a copy decided on, until a fresh load is compared with it
+        while attempt < self.max_attempts:
+            cached = self.written.copy(budget_id) if trust else None
+            if cached is not None:
+                copied = cached.version
+            try:
+                budget = self._authorised(actor, budget_id, action, cached)
+                if cached is None and copied is not None:
+                    if budget.version > copied:  # written elsewhere since: the copy was stale
+                        self.written.stale(budget_id)
+                    copied = None
+                if once:
+                    once.check(self.repository)
+                result = command(budget)
+            except (errors.LedgerError, Replayed):
+                if cached is None:
+                    raise
+                trust = False  # refused on a copy that may be stale: decided again on a fresh load
+                continue
             if not budget.pending_events:
-                return Outcome(budget, result, None)
+                if cached is None:
+                    return Outcome(budget, result, None)
+                trust = False  # nothing saved proves nothing about the copy: decided again
+                continue
             try:
                 recordings = self.save(budget, *records(once, budget, result))
             except IntegrityError:
-                back_off(attempt)
+                if cached is None:  # a race lost to another process: counted, and backed off
+                    back_off(attempt)
+                    attempt += 1
+                # else the copy may be stale: loaded afresh at once, uncounted (and compared, above)
+                trust = False
                 continue
+            except BaseException:
+                self.written.forget(budget_id)
+                raise
+            self.written.keep(budget)
             return Outcome(budget, result, recordings[-1].notification.id)
         CONTENTION_EXHAUSTED.inc()
         raise errors.ConcurrentUpdate(f"budget {budget_id} kept changing; try again")

@@ -26,10 +26,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import Repository
 from eventsourcing.domain import Aggregate, event
 
 from ledger import errors
@@ -63,10 +63,6 @@ class Replayed(Exception):
         self.body = body
 
 
-class Repository(Protocol):
-    def get(self, aggregate_id: UUID) -> Any: ...
-
-
 def fingerprint(method: str, path: str, body: bytes, *extra: str) -> str:
     """The request as the key promises it: method, path and body (JSON compared by value)."""
     try:
@@ -96,11 +92,14 @@ class Once:
     def record_id(self) -> UUID:
         return IdempotencyRecord.create_id(self.record_key)
 
-    def check(self, repository: Repository) -> None:
-        """Raise `Replayed` if this key answered this request before, or refuse another request."""
-        try:
-            record = repository.get(self.record_id)
-        except AggregateNotFoundError:
+    def check(self, repository: Repository[Any]) -> None:
+        """Raise `Replayed` if this key answered this request before, or refuse another request.
+
+        A record is one event, never snapshotted or changed, so its event is read alone: one
+        query (the repository would first ask for a snapshot, a second round trip per write).
+        """
+        record: Any = next(iter(repository.event_store.get(self.record_id, limit=1)), None)
+        if record is None:
             return
         if record.fingerprint != self.fingerprint:
             raise errors.IdempotencyKeyReused(

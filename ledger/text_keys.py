@@ -128,9 +128,18 @@ class TextKeys:
     def _execute(self, compiled: Any, params: dict[str, Any], fetch: bool = False) -> list[dict[str, Any]]:
         """Run a statement compiled once (`_compile`) with `params`."""
         self._create_once()
+        if fetch and self.postgres:
+            return self._read(compiled, compiled.construct_params(params))
         with self.datastore.transaction(commit=not fetch) as cursor:
             cursor.execute(str(compiled), compiled.construct_params(params))
             return [dict(row) for row in cursor.fetchall()] if fetch else []
+
+    def _read(self, compiled: Any, params: Any) -> list[dict[str, Any]]:
+        """One PostgreSQL read in autocommit: no BEGIN and ROLLBACK round trips, nor the DEALLOCATE
+        ALL psycopg sends after a ROLLBACK. Still asked afresh on every call (erasure is immediate)."""
+        with self.datastore.cursor() as cursor:
+            cursor.execute(str(compiled), params)
+            return [dict(row) for row in cursor.fetchall()]
 
     def _run(self, statement: Any, fetch: bool = False, secure: bool = False) -> list[dict[str, Any]]:
         compiled = self._compile(statement)
@@ -142,6 +151,8 @@ class TextKeys:
                     cursor.execute(str(compiled), compiled.construct_params())
                 conn.cursor().execute("PRAGMA secure_delete = OFF")
             return []
+        if fetch and self.postgres:
+            return self._read(compiled, compiled.construct_params())
         with self.datastore.transaction(commit=not fetch) as cursor:
             cursor.execute(str(compiled), compiled.construct_params())
             return [dict(row) for row in cursor.fetchall()] if fetch else []

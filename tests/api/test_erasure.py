@@ -323,6 +323,25 @@ def test_a_key_erased_by_one_process_is_unusable_by_another_at_once(ledger: Ledg
         other.close()
 
 
+def test_a_process_that_sealed_with_a_key_erased_elsewhere_seals_its_next_text_with_a_fresh_one(
+    ledger: LedgerService,
+) -> None:
+    """The key is read afresh for every seal: a second process's next write after the erasure
+    gets a new key (destroyed by the next erasure), never the erased one it used a moment ago."""
+    other = LedgerService(url=ledger.url)
+    try:
+        budget = open_funded_budget(other, family_ref="FAM-SEAL")
+        other.suspend_budget(CASEWORKER, budget, "before the erasure")  # `other` seals with the key
+        erase_family_text(ledger, ADMIN, "FAM-SEAL", "request 22")
+        other.resume_budget(CASEWORKER, budget, "after the erasure")
+        history = _reasons(ledger, budget)
+        assert "after the erasure" in history and "before the erasure" not in history
+        assert erase_family_text(ledger, ADMIN, "FAM-SEAL", "request 23").keys_destroyed == 1
+        assert "after the erasure" not in _reasons(other, budget)
+    finally:
+        other.close()
+
+
 def _reasons(service: LedgerService, budget: UUID) -> str:
     events = audit.history(service, AUDITOR, budget)
     return json.dumps(service.reveal([audit.describe(e)["data"] for e in events]), default=str)
