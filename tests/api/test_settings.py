@@ -121,7 +121,9 @@ def test_the_ledger_takes_its_store_and_retry_bound_from_settings(tmp_path: Path
         service.save = lose_every_race  # type: ignore[method-assign]
         with pytest.raises(errors.ConcurrentUpdate):
             service.suspend_budget(CASEWORKER, budget_id, "test")
-        assert len(saves) == 3
+        # the first try starts from the budget as this process last saved it (ledger.written);
+        # its conflict is decided again on a fresh load uncounted, then three counted races
+        assert len(saves) == 1 + 3
     finally:
         service.close()
 

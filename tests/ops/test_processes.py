@@ -113,16 +113,22 @@ def idle_connections(url: str, **env: str) -> int:
     with Server(url, PGAPPNAME=app_name, **env) as server:
         server.wait_ready()
         time.sleep(1.5)
-        return count_connections(app_name)
+        # the fewest seen over a second: what it holds, not a query the read side's supervisor
+        # happens to be making (one sample under a loaded machine's test run saw one more)
+        samples = []
+        for _ in range(6):
+            samples.append(count_connections(app_name))
+            time.sleep(0.2)
+        return min(samples)
 
 
 def test_an_idle_server_holds_a_measured_handful_of_connections(pg_schema_url: str) -> None:
     with_read_models = idle_connections(pg_schema_url)
     api_only = idle_connections(pg_schema_url, LEDGER_RUN_PROJECTIONS="0")
     print(f"\nidle server's connections: {with_read_models} with the read models, {api_only} without")
-    # measured 23 and 13 (five read models; 19 and 11 with four): the API's pool opens 2; each read
-    # model's running view, reader and LISTEN hold about 4; without runners, /health/ready
-    # still opens each read model's view
+    # measured 31 and 17 (seven read models; 23 and 13 with five, 19 and 11 with four): the API's
+    # pool opens 2; each read model's running view, reader and LISTEN hold about 4; without
+    # runners, /health/ready still opens each read model's view
     assert with_read_models <= 3 + 4 * len(READ_MODELS)
     assert api_only <= 3 + 2 * len(READ_MODELS)
 
