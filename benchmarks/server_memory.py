@@ -33,6 +33,7 @@ import httpx
 
 from benchmarks._common import options, stores
 from benchmarks.bulk_ledger import PER_BUDGET, bulk_seed
+from benchmarks.http_load import BODY as SPEND
 from benchmarks.http_load import CLIENTS, LEDGER_ENV, family, free_port, peak_of, server
 from benchmarks.report import Section, rss_mib
 from ledger.keys import create_key
@@ -43,15 +44,6 @@ QUICK = (2_000, 20_000)
 REQUESTS, QUICK_REQUESTS = 6_000, 200
 HEADERS = ["store", "events", "budgets", "touched", "req/s", "not 2xx"]
 HEADERS += ["idle RSS MiB", "peak RSS MiB", "vs smaller"]
-SPEND = {
-    "amount": "12.50",
-    "category": "personal_assistant",
-    "provider": "PA Co",
-    "service_date": "2026-05-02",
-    "description": "Saturday sessions",
-    "units": "2",
-    "unit": "hours",
-}
 
 
 def budget_ids(service: LedgerService) -> list[uuid.UUID]:

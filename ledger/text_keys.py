@@ -151,11 +151,7 @@ class TextKeys:
                     cursor.execute(str(compiled), compiled.construct_params())
                 conn.cursor().execute("PRAGMA secure_delete = OFF")
             return []
-        if fetch and self.postgres:
-            return self._read(compiled, compiled.construct_params())
-        with self.datastore.transaction(commit=not fetch) as cursor:
-            cursor.execute(str(compiled), compiled.construct_params())
-            return [dict(row) for row in cursor.fetchall()] if fetch else []
+        return self._execute(compiled, {}, fetch)
 
     def _scrub(self) -> None:
         """No old copy of a destroyed key left in the store's files (a best effort under load)."""

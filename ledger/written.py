@@ -48,33 +48,32 @@ class WrittenBudgets:
     """At most `maxsize` budgets as last saved by this process (none with `maxsize` 0)."""
 
     def __init__(self, maxsize: int) -> None:
-        self._cache: LRUCache[UUID, Any] | None = LRUCache(maxsize=maxsize) if maxsize > 0 else None
-        self._shared: LRUCache[UUID, bool] | None = LRUCache(maxsize=maxsize) if maxsize > 0 else None
+        self._on = maxsize > 0
+        self._cache: LRUCache[UUID, Any] = LRUCache(maxsize=max(maxsize, 1))
+        self._shared: LRUCache[UUID, bool] = LRUCache(maxsize=max(maxsize, 1))
 
     def copy(self, budget_id: UUID) -> Any | None:
         """A copy of the budget as last saved here, to run a command on; None if not kept."""
-        if self._cache is None:
-            return None
         try:
-            return deepcopy(self._cache.get(budget_id))  # the copy shares items, not dicts (BudgetBase)
+            return deepcopy(self._cache.get(budget_id)) if self._on else None  # shares items (BudgetBase)
         except KeyError:
             return None
 
     def keep(self, budget: Any) -> None:
         """`budget`, just saved: the next command starts from a copy of it."""
-        if self._cache is not None and self._shared is not None:
-            try:
-                self._shared.get(budget.id)
-            except KeyError:
-                self._cache.put(budget.id, budget)
+        if not self._on:
+            return
+        try:
+            self._shared.get(budget.id)
+        except KeyError:
+            self._cache.put(budget.id, budget)
 
     def stale(self, budget_id: UUID) -> None:
         """`budget_id` was found written elsewhere since its copy: it is not kept again."""
         self.forget(budget_id)
-        if self._shared is not None:
+        if self._on:
             self._shared.put(budget_id, True)
 
     def forget(self, budget_id: UUID) -> None:
-        if self._cache is not None:
-            with contextlib.suppress(KeyError):
-                self._cache.get(budget_id, evict=True)
+        with contextlib.suppress(KeyError):
+            self._cache.get(budget_id, evict=True)

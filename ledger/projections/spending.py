@@ -332,16 +332,8 @@ class SpendingQueries(ReadView):
 
         `basis`: `recorded` spends (the default), lines `declared` on monitoring returns, or `all`.
         """
-        keys = check_group_by(group_by)
-        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
-        columns = [source.c[k] for k in keys]
-        query = select(
-            *columns,
-            source.c.unit,
-            func.sum(source.c.amount).label("amount"),
-            func.sum(source.c.units).label("units"),
-        ).group_by(*columns, source.c.unit)
-        return _answer(self.select(query), keys)
+        keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
+        return _answer(self.select(_sums(source, columns)), keys)
 
     def spending_and_families(
         self,
@@ -361,16 +353,8 @@ class SpendingQueries(ReadView):
         rollup twice (the CTE is written out), and counting distinct families sorts where
         grouping twice hashes.
         """
-        keys = check_group_by(group_by)
-        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
-        columns = [source.c[k] for k in keys]
-        sums = select(
-            literal_column("'sums'").label("part"),
-            *columns,
-            source.c.unit,
-            func.sum(source.c.amount).label("amount"),
-            func.sum(source.c.units).label("units"),
-        ).group_by(*columns, source.c.unit)
+        keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
+        sums = _sums(source, columns, literal_column("'sums'").label("part"))
         pairs = (
             select(*columns, source.c.family_ref)
             .group_by(*columns, source.c.budget_id, source.c.family_ref)
@@ -411,9 +395,7 @@ class SpendingQueries(ReadView):
         basis: str = "recorded",
     ) -> int:
         """How many families are behind the groups `spending` answers (those whose net is not zero)."""
-        keys = check_group_by(group_by)
-        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
-        columns = [source.c[k] for k in keys]
+        keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
         pairs = (
             select(*columns, source.c.budget_id, source.c.family_ref)
             .group_by(*columns, source.c.budget_id, source.c.family_ref)
@@ -427,6 +409,20 @@ class SpendingQueries(ReadView):
             pairs.join(shown, same)
         )
         return int(self.select(whole)[0]["families"] or 0)
+
+    def _question(
+        self,
+        group_by: list[str] | tuple[str, ...],
+        date_from: date | None,
+        date_to: date | None,
+        cohort: str | None,
+        include_trials: bool,
+        basis: str,
+    ) -> tuple[list[str], Any, list[Any]]:
+        """The grouping keys, the rows the question sums (`_asked_for`) and their key columns."""
+        keys = check_group_by(group_by)
+        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
+        return keys, source, [source.c[k] for k in keys]
 
     def _asked_for(
         self,
@@ -510,6 +506,17 @@ def _next_month(day: date) -> date:
 
 def _month_before(day: date) -> date:
     return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+
+
+def _sums(source: Any, columns: list[Any], *leading: Any) -> Any:
+    """Net amount and units of `source` per group (`columns`) and unit, after any `leading` columns."""
+    return select(
+        *leading,
+        *columns,
+        source.c.unit,
+        func.sum(source.c.amount).label("amount"),
+        func.sum(source.c.units).label("units"),
+    ).group_by(*columns, source.c.unit)
 
 
 def _facts_asked_for(

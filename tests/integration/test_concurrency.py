@@ -70,8 +70,8 @@ def test_threads_spending_on_one_budget_lose_and_double_nothing(ledger: LedgerSe
     check(ledger, budget_id, race([ledger], budget_id))
 
 
-def test_two_application_instances_race_like_two_processes(pg_schema_url: str) -> None:
-    first, second = LedgerService(url=pg_schema_url), LedgerService(url=pg_schema_url)
+def test_two_application_instances_race_like_two_processes(store_url: str) -> None:
+    first, second = LedgerService(url=store_url), LedgerService(url=store_url)
     try:
         budget_id = open_funded_budget(first, allocated=str(RELEASED), released=str(RELEASED))
         check(first, budget_id, race([first, second], budget_id))

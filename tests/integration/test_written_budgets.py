@@ -22,7 +22,6 @@ from ledger.settings import Settings
 from ledger.use_cases import LedgerService
 from tests.builders import a_spend, open_funded_budget
 from tests.conftest import BROKER, CASEWORKER
-from tests.integration.test_concurrency import RELEASED, check, race
 
 
 @pytest.fixture
@@ -45,9 +44,7 @@ def test_a_command_after_a_save_here_reads_no_budget_from_the_store(
     first, _ = two
     budget_id = open_funded_budget(first, released="100.00")
     first.record_spend(BROKER, budget_id, a_spend("30.00"), "one")
-    loads: list[Any] = []
-    real_get = first.repository.get
-    monkeypatch.setattr(first.repository, "get", lambda *a, **k: loads.append(a) or real_get(*a, **k))
+    loads = loads_of(first, monkeypatch)
     outcome = first.record_spend(BROKER, budget_id, a_spend("20.00"), "two")
     assert [a for a in loads if a[0] == budget_id] == []
     assert outcome.budget.figures().available == Decimal("50.00")
@@ -92,17 +89,6 @@ def test_a_command_that_saves_nothing_answers_from_a_fresh_load(
     assert outcome.result == second.load(budget_id).version and outcome.position is None
 
 
-def test_two_ledgers_racing_on_one_budget_lose_and_double_nothing(store_url: str) -> None:
-    first, second = LedgerService(url=store_url), LedgerService(url=store_url)
-    try:
-        budget_id = open_funded_budget(first, allocated=str(RELEASED), released=str(RELEASED))
-        check(first, budget_id, race([first, second], budget_id))
-        assert first.load(budget_id) == second.load(budget_id)
-    finally:
-        first.close()
-        second.close()
-
-
 def test_a_budget_another_process_writes_is_then_loaded_as_the_library_loads_it(
     two: tuple[LedgerService, LedgerService], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,9 +97,7 @@ def test_a_budget_another_process_writes_is_then_loaded_as_the_library_loads_it(
     first.record_spend(BROKER, budget_id, a_spend("10.00"), "one")
     second.record_spend(BROKER, budget_id, a_spend("10.00"), "two")
     first.record_spend(BROKER, budget_id, a_spend("10.00"), "three")  # its copy proved stale
-    loads: list[Any] = []
-    real_get = first.repository.get
-    monkeypatch.setattr(first.repository, "get", lambda *a, **k: loads.append(a) or real_get(*a, **k))
+    loads = loads_of(first, monkeypatch)
     first.record_spend(BROKER, budget_id, a_spend("10.00"), "four")
     assert [a[0] for a in loads].count(budget_id) == 1  # loaded (fast-forwarded), no copy tried first
     assert len(second.load(budget_id).spends) == 4

@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from ledger.projections import spending as sp
 from ledger.projections.readside import ReadSide
@@ -52,16 +52,8 @@ def from_facts(view: Any, question: Question) -> tuple[Any, ...]:
     f = view.facts
     columns = [f.c[k] for k in keys]
 
-    def asked(query: Any) -> Any:
-        if date_from:
-            query = query.where(f.c.service_date >= date_from.isoformat())
-        if date_to:
-            query = query.where(f.c.service_date <= date_to.isoformat())
-        if cohort is not None:
-            query = query.where(f.c.cohort == cohort)
-        if not trials:
-            query = query.where(f.c.trial_id == literal(sp.REAL))
-        return sp.on_basis(query, f, basis)
+    def asked(query: Any) -> Any:  # every fact the question covers, whole months included
+        return sp._facts_asked_for(query, f, date_from, date_to, cohort, trials, basis)
 
     sums = select(
         *columns, f.c.unit, func.sum(f.c.amount).label("amount"), func.sum(f.c.units).label("units")
