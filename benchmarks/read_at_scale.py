@@ -35,6 +35,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -43,8 +45,9 @@ from fastapi.testclient import TestClient
 from benchmarks._common import PG_URL
 from benchmarks.bulk_ledger import PER_BUDGET, bulk_seed
 from benchmarks.projection_rebuild import raw_read_rate
-from benchmarks.report import Section
+from benchmarks.report import Section, machine, write_json
 from ledger.keys import create_key
+from ledger.projections.readside import ReadSide
 from ledger.projections.registry import READ_MODELS
 from ledger.use_cases import LedgerService
 
@@ -158,7 +161,34 @@ def route_rows(service: LedgerService, url_kind: str, repeats: int) -> list[list
     return rows
 
 
-def measure(which: str, events: int, repeats: int, one_pass: bool = False) -> tuple[Section, Section]:
+def store_rows(url: str, which: str, repeats: int) -> list[list[object]]:
+    """Where a spending answer's time goes, asked of the read model directly (no HTTP, no JSON).
+
+    The sums alone (`spending`) against the sums and the families behind each group
+    (`spending_and_families`, what a commissioner's answer needs for small-number
+    suppression): the difference is the cost of counting families.
+    """
+    read_side = ReadSide(url, ["spending"])
+    view: Any = read_side.view("spending")
+    rows: list[list[object]] = []
+    try:
+        for keys in ([], ["category"], ["category", "month"], ["provider"]):
+            label = ",".join(keys) or "no grouping"
+            sums50, sums99 = percentiles(partial(view.spending, keys), repeats)
+            both50, both99 = percentiles(partial(view.spending_and_families, keys), repeats)
+            rows.append([which, f"spending by {label}: sums only", f"{sums50:.1f}", f"{sums99:.1f}", ""])
+            rows.append(
+                [which, f"spending by {label}: sums and families", f"{both50:.1f}", f"{both99:.1f}",
+                 f"{both50 / sums50:.1f}x the sums"]
+            )  # fmt: skip
+    finally:
+        read_side.stop()
+    return rows
+
+
+def measure(
+    which: str, events: int, repeats: int, one_pass: bool = False, per_budget: int = PER_BUDGET
+) -> tuple[Section, Section]:
     rebuilds = Section(
         "read_at_scale.rebuild",
         f"Rebuilding each read model from zero at {events:,} events ({which}), each in its own "
@@ -167,14 +197,14 @@ def measure(which: str, events: int, repeats: int, one_pass: bool = False) -> tu
     )
     reads = Section(
         "read_at_scale.routes",
-        f"Read routes at {events:,} events over {events // PER_BUDGET:,} budgets ({which}; "
+        f"Read routes at {events:,} events over {events // per_budget:,} budgets ({which}; "
         f"{repeats} requests each; ratio of p50 to the baseline's p50; the target is p99 under 100 ms)",
         ["store", "request", "p50 ms", "p99 ms", "p50 vs baseline"],
     )
     with store_url(which) as url:
         service = LedgerService(url=url)
         try:
-            seeded = bulk_seed(service, events)
+            seeded = bulk_seed(service, events, per_budget)
             head = service.recorder.max_notification_id() or 0
             rebuilds.notes.append(f"seeded {head:,} events in {seeded:.0f} s through the bulk path")
             raw = raw_read_rate(service, head)
@@ -199,16 +229,25 @@ def measure(which: str, events: int, repeats: int, one_pass: bool = False) -> tu
                     ]
                 )
             reads.rows.extend(route_rows(service, which, repeats))
+            reads.rows.extend(store_rows(url, which, repeats))
             reads.notes.append(f"load average (1, 5, 15 min) after the routes: {os.getloadavg()}")
         finally:
             service.close()
     return rebuilds, reads
 
 
-def sections(quick: bool, which: str, events: int | None = None, one_pass: bool = False) -> list[Section]:
+def sections(
+    quick: bool,
+    which: str,
+    events: int | None = None,
+    one_pass: bool = False,
+    per_budget: int = PER_BUDGET,
+    repeats: int | None = None,
+) -> list[Section]:
     store = "sqlite" if which == "sqlite" else "postgres"
-    size, repeats = events or (QUICK if quick else FULL), QUICK_REPEATS if quick else REPEATS
-    return list(measure(store, size, repeats, one_pass))
+    size = events or (QUICK if quick else FULL)
+    repeats = repeats or (QUICK_REPEATS if quick else REPEATS)
+    return list(measure(store, size, repeats, one_pass, per_budget))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -219,8 +258,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--one-pass", action="store_true", help="rebuild all read models in one pass only (a shorter run)"
     )
+    parser.add_argument(
+        "--per-budget", type=int, default=PER_BUDGET, help=f"events a budget ({PER_BUDGET}; 5M over 100k: 50)"
+    )
+    parser.add_argument("--repeats", type=int, default=None, help=f"requests per route ({REPEATS})")
+    parser.add_argument("--json", default=None, help="also write the sections here")
     args = parser.parse_args(argv)
-    for section in sections(args.quick, args.store, args.events, args.one_pass):
+    found = sections(args.quick, args.store, args.events, args.one_pass, args.per_budget, args.repeats)
+    if args.json:
+        write_json(Path(args.json), found, vars(args), machine())
+    for section in found:
         section.print()
 
 
