@@ -55,6 +55,7 @@ from sqlalchemy.sql.expression import Executable
 from ledger.aggregates import events as ev
 from ledger.aggregates.figures import days_overdue
 from ledger.aggregates.vocabulary import BudgetStatus, InstalmentStatus, ReturnStatus
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 from ledger.schemes import pinned
@@ -453,6 +454,7 @@ class MonitoringQueries(ReadView):
             for row in self.select(query)
         ]
 
+    @kept
     def monitoring(self, today: date) -> dict[str, Any]:
         """Waiting returns, gated instalments waiting on a return, the overdue ones, discrepancies."""
         rows = self._returns()

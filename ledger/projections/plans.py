@@ -47,6 +47,7 @@ from ledger.aggregates.plan_state import OutcomeRating
 from ledger.aggregates.vocabulary import BudgetStatus, Category
 from ledger.money import ZERO
 from ledger.plan_vs_actual import actual
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
@@ -255,6 +256,7 @@ class PlansQueries(ReadView):
         return {row["outcome_id"]: row["rating"] for row in rows}
 
     # --- the answers ---------------------------------------------------------------------------
+    @kept
     def plans(self, cohort: str | None = None) -> dict[str, Any]:
         """Planned and actual by cohort and category; outcomes met; existing users versus newcomers."""
         budgets = self._budgets(cohort)
@@ -324,6 +326,7 @@ class PlansQueries(ReadView):
         query = select(o, b.c.cohort).join(b, b.c.budget_id == o.c.budget_id)
         return self.select(query.where(b.c.cohort == cohort) if cohort is not None else query)
 
+    @kept
     def reviews_overdue(self, today: date) -> list[dict[str, Any]]:
         """Budgets (not closed) whose next review was due before `today` and has not happened."""
         b = self.budgets

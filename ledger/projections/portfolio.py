@@ -49,6 +49,7 @@ from sqlalchemy.sql.expression import Executable
 from ledger.aggregates import events as ev
 from ledger.aggregates.envelopes import Envelopes, financial_year
 from ledger.projections import balances
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence
 from ledger.projections.spending import UNASSIGNED
 from ledger.projections.view import PostgresReadView, ReadModelProjection, SQLiteReadView, Write
@@ -155,6 +156,7 @@ class PortfolioQueries(balances.BalancesQueries):
     def _upsert(self, table: Table) -> Any:
         return (postgresql.insert if self.dialect.name == "postgresql" else sqlite.insert)(table)
 
+    @kept
     def portfolio(self, year: int | None = None) -> dict[str, Any]:
         """Totals overall, by stream, cohort and management, and the envelopes (of `year`, if given)."""
         return {
@@ -185,6 +187,7 @@ class PortfolioQueries(balances.BalancesQueries):
         rows.sort(key=lambda r: (r[key] is None, r[key] or ""))
         return [{key: r[key], **figures(r)} for r in rows]
 
+    @kept
     def families(self, year: int | None, key: str | None) -> dict[Any, int]:
         """Security (issue 14): how many families each row of `_figures(year, key)` covers."""
         b, y = self.budgets, self.years
@@ -196,6 +199,7 @@ class PortfolioQueries(balances.BalancesQueries):
         rows = self.select(query.group_by(*grouping))
         return {(row[key] if key else None): int(row["families"] or 0) for row in rows}
 
+    @kept
     def stream_families(self, year: int | None = None) -> dict[str, int]:
         """Security (issue 14): how many families each stream's row covers (allocated or spent)."""
         st, s, y, b = self.streams, self.spends, self.years, self.budgets

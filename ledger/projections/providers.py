@@ -37,6 +37,7 @@ from sqlalchemy.sql.expression import Executable
 from ledger.aggregates import events as ev
 from ledger.aggregates.provider import Provider
 from ledger.errors import InvalidInput, InvalidPeriod
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence, unit_costs
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 
@@ -185,6 +186,7 @@ class ProviderQueries(ReadView):
             query = query.where(f.c.cohort == cohort)
         return query
 
+    @kept
     def unit_costs(
         self,
         by: str | None = None,

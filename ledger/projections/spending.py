@@ -69,6 +69,7 @@ from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.errors import InvalidInput, InvalidPeriod
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence, unit_costs
 from ledger.projections.rollups import sum_trigger
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
@@ -319,6 +320,7 @@ class SpendingQueries(ReadView):
             ),
         )
 
+    @kept
     def spending(
         self,
         group_by: list[str] | tuple[str, ...] = (),
@@ -335,6 +337,7 @@ class SpendingQueries(ReadView):
         keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
         return _answer(self.select(_sums(source, columns)), keys)
 
+    @kept
     def spending_and_families(
         self,
         group_by: list[str] | tuple[str, ...] = (),
@@ -385,6 +388,7 @@ class SpendingQueries(ReadView):
         }
         return _answer([row for row in rows if row["part"] == "sums"], keys), counts
 
+    @kept
     def families_in_answer(
         self,
         group_by: list[str] | tuple[str, ...] = (),

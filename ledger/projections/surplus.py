@@ -33,6 +33,7 @@ from sqlalchemy.sql.expression import Executable
 
 from ledger.aggregates import events as ev
 from ledger.money import ZERO
+from ledger.projections.kept import kept
 from ledger.projections.pence import from_pence, to_pence
 from ledger.projections.view import PostgresReadView, ReadModelProjection, ReadView, SQLiteReadView, Write
 from ledger.schemes import pinned
@@ -128,6 +129,7 @@ class SurplusQueries(ReadView):
             "figures": update(b).where(b.c.budget_id == bindparam("id")).values(**figures),
         }
 
+    @kept
     def surplus(self) -> dict[str, Any]:
         """Budgets with money the scheme calls reclaimable, largest first, and their totals."""
         b = self.budgets
