@@ -60,8 +60,9 @@ READ_MODELS: dict[str, ReadModel] = {
     for m in (
         # shape 2 (issue 10): budgets gained `committed`
         ReadModel("balances", BalancesProjection, SQLiteBalancesView, PostgresBalancesView, shape=2),
-        # shape 2 (issue 10): facts gained `provider`; shape 3 (issue 15): the `cells` rollup
-        ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView, shape=3),
+        # shape 2 (issue 10): facts gained `provider`; shape 3 (issue 15): the `cells` rollup;
+        # shape 4 (issue 15): the `totals` rollup
+        ReadModel("spending", SpendingProjection, SQLiteSpendingView, PostgresSpendingView, shape=4),
         ReadModel("monitoring", MonitoringProjection, SQLiteMonitoringView, PostgresMonitoringView),
         # shape 2 (issue 15): spends by stream rolled up per budget and stream
         ReadModel("portfolio", PortfolioProjection, SQLitePortfolioView, PostgresPortfolioView, shape=2),

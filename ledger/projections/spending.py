@@ -30,9 +30,12 @@ the families behind each group (a budget is behind a group when its net spend in
 it is not zero) instead of sending every (group, budget) pair to be counted. A
 period that starts or ends inside a month takes that month's days from the facts
 (by `service_date`, as before) and its whole months from the rollup, so answers
-stay exact to the day. The rollup still has a row per budget, so an answer grows
-with the budgets, not the spends; counts kept per group, flat in both, are the
-next step (README, Benchmarks).
+stay exact to the day. The sums read `totals` (shape 4), the same facts summed by
+a second trigger into a row per group of every key and unit, whichever budget: a
+question's sums then grow with its groups, not with the budgets or the spends.
+Counting the families behind each group (for small-number suppression) still reads
+`cells`, a row per budget, so a commissioner's answer grows with the budgets; a
+repeated question is answered from `ledger.projections.kept` (README, Benchmarks).
 """
 
 from __future__ import annotations
@@ -252,8 +255,20 @@ class SpendingQueries(ReadView):
             Column("units", BigInteger, nullable=False),
             Index(f"{prefix}cells_key", *CELL_KEY, unique=True),
         )
+        self.totals = Table(
+            f"{prefix}totals",
+            metadata,
+            *(Column(name, Text, nullable=False) for name in TOTAL_KEY),
+            Column("cohort", Text),
+            Column("amount", BigInteger, nullable=False),
+            Column("units", BigInteger, nullable=False),
+            Index(f"{prefix}totals_key", *TOTAL_KEY, unique=True),
+        )
         self.more_ddl += sum_trigger(
-            self.dialect, f"{prefix}roll", self.facts, self.cells, CELL_OF_FACT, CELL_KEY, ("amount", "units")
+            self.dialect, f"{prefix}roll", self.facts, self.cells, CELL_OF_FACT, CELL_KEY, SUMMED
+        )
+        self.more_ddl += sum_trigger(
+            self.dialect, f"{prefix}total", self.facts, self.totals, TOTAL_OF_FACT, TOTAL_KEY, SUMMED
         )
 
     def statements(self) -> Mapping[str, Executable]:
@@ -334,7 +349,8 @@ class SpendingQueries(ReadView):
 
         `basis`: `recorded` spends (the default), lines `declared` on monitoring returns, or `all`.
         """
-        keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
+        filters = (date_from, date_to, cohort, include_trials, basis)
+        keys, source, columns = self._question(group_by, *filters, by_budget=False)
         return _answer(self.select(_sums(source, columns)), keys)
 
     @kept
@@ -356,8 +372,10 @@ class SpendingQueries(ReadView):
         rollup twice (the CTE is written out), and counting distinct families sorts where
         grouping twice hashes.
         """
-        keys, source, columns = self._question(group_by, date_from, date_to, cohort, include_trials, basis)
-        sums = _sums(source, columns, literal_column("'sums'").label("part"))
+        filters = (date_from, date_to, cohort, include_trials, basis)
+        _, totals, summed = self._question(group_by, *filters, by_budget=False)
+        keys, source, columns = self._question(group_by, *filters)
+        sums = _sums(totals, summed, literal_column("'sums'").label("part"))
         pairs = (
             select(*columns, source.c.family_ref)
             .group_by(*columns, source.c.budget_id, source.c.family_ref)
@@ -422,10 +440,11 @@ class SpendingQueries(ReadView):
         cohort: str | None,
         include_trials: bool,
         basis: str,
+        by_budget: bool = True,
     ) -> tuple[list[str], Any, list[Any]]:
         """The grouping keys, the rows the question sums (`_asked_for`) and their key columns."""
         keys = check_group_by(group_by)
-        source = self._asked_for(date_from, date_to, cohort, include_trials, basis)
+        source = self._asked_for(date_from, date_to, cohort, include_trials, basis, by_budget)
         return keys, source, [source.c[k] for k in keys]
 
     def _asked_for(
@@ -435,22 +454,26 @@ class SpendingQueries(ReadView):
         cohort: str | None,
         include_trials: bool,
         basis: str,
+        by_budget: bool = True,
     ) -> Any:
-        """The rows an analytics question sums: one source, so the suppression sees the answer's rows.
+        """The rows an analytics question sums, with each row's budget and family if `by_budget`.
 
-        Whole months come from the rollup (`cells`); the days of a month the period covers
+        Whole months come from a rollup: `cells` (a row per budget, for counting families)
+        or `totals` (a row per group, for the sums); the days of a month the period covers
         only in part come from the facts, as they are (so `from`/`to` stay exact to the day).
+        Both read the same facts under the same filters, so the counts are of the answer's rows.
         """
         if basis not in BASES:
             raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
         if date_from and date_to and date_from > date_to:
             raise InvalidPeriod("from is after to")
-        c, f = self.cells, self.facts
+        c, f = (self.cells, self.facts) if by_budget else (self.totals, self.facts)
+        read = SOURCE if by_budget else TOTAL_SOURCE
         part_first = date_from is not None and date_from.day != 1
         part_last = date_to is not None and (date_to + timedelta(days=1)).day != 1
         first = _month(_next_month(date_from) if date_from and part_first else date_from)
         last = _month(_month_before(date_to) if date_to and part_last else date_to)
-        whole = select(*(c.c[k] for k in SOURCE))
+        whole = select(*(c.c[k] for k in read))
         if first:
             whole = whole.where(c.c.month >= first)
         if last:
@@ -466,7 +489,7 @@ class SpendingQueries(ReadView):
         fact_columns = [
             func.coalesce(f.c.unit, literal("")).label("unit") if k == "unit" else
             func.coalesce(f.c.units, literal(0)).label("units") if k == "units" else f.c[k]
-            for k in SOURCE
+            for k in read
         ]  # fmt: skip
         days = _facts_asked_for(select(*fact_columns), f, date_from, date_to, cohort, include_trials, basis)
         if first and last and first > last:  # no whole month: the facts alone
@@ -498,6 +521,18 @@ CELL_OF_FACT = {
 }
 #: the columns an analytics question reads, from the rollup or the facts alike
 SOURCE = (*GROUP_KEYS, "budget_id", "family_ref", "unit", "amount", "units")
+#: the columns a fact adds into its rollup rows
+SUMMED = ("amount", "units")
+#: a `totals` row: every fact's net spend in one group of all the keys (and unit, real or trial,
+#: recorded or declared), whichever budget; cohort is in the key as `cohort_key` ('-' for none,
+#: else '+' and the cohort), since a unique index would not match two rows without a cohort
+TOTAL_KEY = (*(k for k in CELL_KEY if k != "budget_id"), "management", "cohort_key")
+TOTAL_OF_FACT = {
+    **{k: v for k, v in CELL_OF_FACT.items() if k in TOTAL_KEY or k in ("cohort", "amount", "units")},
+    "cohort_key": "COALESCE('+' || NEW.cohort, '-')",
+}
+#: the columns a question's sums read
+TOTAL_SOURCE = (*GROUP_KEYS, "unit", "amount", "units")
 
 
 def _month(day: date | None) -> str | None:

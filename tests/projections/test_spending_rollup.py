@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,10 @@ from sqlalchemy import func, select
 from ledger.projections import spending as sp
 from ledger.projections.readside import ReadSide
 from ledger.use_cases import LedgerService
+from tests.builders import a_spend_on, open_funded_budget
+from tests.conftest import CASEWORKER
 from tests.projections.commands import STEPS, Step, random_steps, run
+from tests.projections.conftest import settled
 
 DAYS = (
     None,
@@ -121,3 +125,17 @@ def test_a_long_sequence_answers_alike_from_rollup_and_facts(store_url: str) -> 
         for basis in ("recorded", "all")
     ]
     check(store_url, random_steps(seed=11, count=200), questions)
+
+
+def test_budgets_alike_but_for_their_cohort_stay_apart_in_the_totals(ledger, readside) -> None:  # type: ignore[no-untyped-def]
+    """The `totals` key holds the cohort, none included: three budgets' same spend, three groups."""
+    spend = a_spend_on("10.00", "personal_assistant", date(2026, 5, 4), "1", "hours")
+    for cohort in (None, "pilot", "legacy"):
+        ledger.record_spend(CASEWORKER, open_funded_budget(ledger, cohort=cohort), spend)
+    view = settled(readside, ledger, "spending")
+    by_cohort = {g["cohort"]: g["amount"] for g in view.spending(["cohort"])["groups"]}
+    assert by_cohort == {None: Decimal("10.00"), "pilot": Decimal("10.00"), "legacy": Decimal("10.00")}
+    assert view.spending([], cohort="pilot")["total"] == Decimal("10.00")
+    rows = view.select(select(view.totals.c.cohort, view.totals.c.amount))
+    kept = sorted((r["cohort"] or "", r["amount"]) for r in rows)
+    assert kept == [("", 1000), ("legacy", 1000), ("pilot", 1000)]
