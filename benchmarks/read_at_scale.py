@@ -304,12 +304,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--url", default=None, help="only ask the routes of this existing store (its read models built)"
     )
     args = parser.parse_args(argv)
+    started = machine()
     if args.url:
         found = [routes_of(args.url, args.repeats or REPEATS)]
     else:
         found = sections(args.quick, args.store, args.events, args.one_pass, args.per_budget, args.repeats)
     if args.json:
-        write_json(Path(args.json), found, vars(args), machine())
+        write_json(Path(args.json), found, vars(args), started)
     for section in found:
         section.print()
 

@@ -11,7 +11,7 @@ and `min_position` (read your own writes) is unaffected.
 
 Why: a commissioner's dashboard asks the same few questions again and again, and a
 council's ledger changes a few times a minute; a fresh spending answer at 5,000,000
-events costs seconds (README, Benchmarks), a kept one the position read.
+events costs seconds (README, Performance), a kept one the position read.
 
 Kept per view (so per read model and generation) and per process, the least recently
 asked dropped beyond `SIZE`; askers get a copy, because they mark rows (suppression).

@@ -35,7 +35,7 @@ a second trigger into a row per group of every key and unit, whichever budget: a
 question's sums then grow with its groups, not with the budgets or the spends.
 Counting the families behind each group (for small-number suppression) still reads
 `cells`, a row per budget, so a commissioner's answer grows with the budgets; a
-repeated question is answered from `ledger.projections.kept` (README, Benchmarks).
+repeated question is answered from `ledger.projections.kept` (README, Performance).
 """
 
 from __future__ import annotations
