@@ -171,9 +171,14 @@ def route_rows(service: LedgerService, url_kind: str, repeats: int) -> list[list
 
 @contextmanager
 def answers_not_kept() -> Iterator[None]:
-    """Every analytics question computed afresh (`ledger.projections.kept` off): a new question's cost."""
+    """Every analytics question computed afresh: a new question's cost, the position read included."""
     keeping = KeptAnswers.answer
-    KeptAnswers.answer = lambda self, position, question, ask: ask()  # type: ignore[method-assign]
+
+    def afresh(_: KeptAnswers, position: Callable[[], int], question: object, ask: Callable[[], Any]) -> Any:
+        position()
+        return ask()
+
+    KeptAnswers.answer = afresh  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
@@ -257,7 +262,10 @@ def measure(
 
 
 def routes_of(url: str, repeats: int) -> Section:
-    """The read routes of a store seeded and rebuilt before (a large ledger is slow to make)."""
+    """The read routes of a store seeded and rebuilt before (a large ledger is slow to make).
+
+    It writes to that store: two API keys (a caseworker's and a commissioner's) each run.
+    """
     service = LedgerService(url=url)
     head = service.recorder.max_notification_id() or 0
     reads = Section(
@@ -304,13 +312,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--url", default=None, help="only ask the routes of this existing store (its read models built)"
     )
     args = parser.parse_args(argv)
+    if args.per_budget < 5:
+        parser.error("--per-budget is at least 5 (a budget's opening, allocation, instalment and release)")
     started = machine()
     if args.url:
         found = [routes_of(args.url, args.repeats or REPEATS)]
     else:
         found = sections(args.quick, args.store, args.events, args.one_pass, args.per_budget, args.repeats)
     if args.json:
-        write_json(Path(args.json), found, vars(args), started)
+        settings = {**vars(args), "url": args.url and args.url.split("@")[-1]}  # no password in the JSON
+        write_json(Path(args.json), found, settings, started)
     for section in found:
         section.print()
 

@@ -15,6 +15,10 @@ events costs seconds (README, Performance), a kept one the position read.
 
 Kept per view (so per read model and generation) and per process, the least recently
 asked dropped beyond `SIZE`; askers get a copy, because they mark rows (suppression).
+This rests on a view's position only ever rising while a process reads it: one runner
+per read model applies events in order, and the library refuses a tracking position
+at or below the one recorded. A restore, which could lower it, runs with the servers
+stopped (README, Operations).
 """
 
 from __future__ import annotations
@@ -45,11 +49,15 @@ class KeptAnswers:
             kept = self._answers.get(question)
             if kept is not None and kept[0] == at:
                 self._answers.move_to_end(question)
-                return copy.deepcopy(kept[1])  # type: ignore[no-any-return]
+        if kept is not None and kept[0] == at:
+            return copy.deepcopy(kept[1])  # type: ignore[no-any-return]  # copied outside the lock
         answer = ask()
+        filed = (at, copy.deepcopy(answer))
         with self._lock:
-            self._answers[question] = (at, copy.deepcopy(answer))
-            self._answers.move_to_end(question)
+            newer = self._answers.get(question)
+            if newer is None or newer[0] <= at:  # a slow asker never replaces a later answer
+                self._answers[question] = filed
+                self._answers.move_to_end(question)
             while len(self._answers) > self.size:
                 self._answers.popitem(last=False)
         return answer
@@ -67,11 +75,15 @@ def kept(method: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(method)
     def asking(view: Any, *args: Any, **kwargs: Any) -> T:
+        question = (method.__qualname__, frozen(args), frozen(sorted(kwargs.items())))
+        try:
+            hash(question)
+        except TypeError:  # an argument that cannot be a key: asked afresh
+            return method(view, *args, **kwargs)
         answers = view.__dict__.get("kept_answers")
         if answers is None:
             with _making:
                 answers = view.__dict__.setdefault("kept_answers", KeptAnswers())
-        question = (method.__name__, frozen(args), frozen(sorted(kwargs.items())))
         return answers.answer(view.position, question, lambda: method(view, *args, **kwargs))  # type: ignore[no-any-return]
 
     return asking

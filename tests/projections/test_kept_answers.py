@@ -43,10 +43,20 @@ def test_a_repeated_spending_question_is_kept_until_a_spend_moves_the_position(
     assert answer["total"] == Decimal("150.00") and families == {("personal_assistant",): 1}
 
 
-def test_portfolio_and_monitoring_answers_follow_every_change(ledger, readside) -> None:  # type: ignore[no-untyped-def]
+def test_a_portfolio_answer_follows_every_change(ledger, readside) -> None:  # type: ignore[no-untyped-def]
     open_funded_budget(ledger, allocated="1000.00", released="600.00")
     portfolio = settled(readside, ledger, "portfolio")
     assert portfolio.portfolio()["allocated"] == Decimal("1000.00")
     assert portfolio.portfolio()["allocated"] == Decimal("1000.00")  # kept
     open_funded_budget(ledger, allocated="250.00", released="100.00")
     assert settled(readside, ledger, "portfolio").portfolio()["allocated"] == Decimal("1250.00")
+
+
+def test_monitoring_on_another_day_is_another_question_at_the_same_position(ledger, readside) -> None:  # type: ignore[no-untyped-def]
+    """`today` is part of the question: the same ledger is overdue by more days a week later."""
+    open_funded_budget(ledger, allocated="1000.00", released="600.00")
+    view = settled(readside, ledger, "monitoring")
+    first = view.monitoring(date(2027, 6, 1))["returns_overdue"]
+    later = view.monitoring(date(2027, 6, 8))["returns_overdue"]
+    assert first and later, "the fixture's budget has a return overdue by June 2027"
+    assert [r["days_overdue"] + 7 for r in first] == [r["days_overdue"] for r in later]

@@ -61,9 +61,7 @@ def test_askers_get_copies_so_marking_a_row_does_not_change_the_kept_answer() ->
     assert view.spending(["category"])["groups"] == [{"group": "a", "amount": 1}]
 
 
-def test_the_position_is_read_before_asking_so_an_answer_racing_a_write_is_not_kept_for_the_new_position() -> (
-    None
-):
+def test_the_position_is_read_before_asking_so_an_answer_racing_a_write_is_filed_under_the_old() -> None:
     """A write applied while the answer is computed: the answer is filed under the older position."""
     answers = KeptAnswers()
     state = {"at": 1, "value": "old"}
@@ -112,3 +110,26 @@ def test_threads_asking_at_once_all_get_the_answer() -> None:
     for t in threads:
         t.join()
     assert len(results) == 8 and all(r == results[0] for r in results) and 1 <= view.asked <= 8
+
+
+def test_a_slow_asker_never_replaces_a_later_answer() -> None:
+    """Two askers: the first read position 1 and is slow; the second read 2 and filed its answer first."""
+    answers = KeptAnswers()
+    state = {"at": 1}
+
+    def slow() -> str:
+        state["at"] = 2
+        assert answers.answer(lambda: state["at"], "q", lambda: "at 2") == "at 2"  # a second asker, meanwhile
+        return "at 1"
+
+    assert answers.answer(lambda: state["at"], "q", slow) == "at 1"
+    asked: list[int] = []
+    assert answers.answer(lambda: state["at"], "q", lambda: asked.append(1) or "again") == "at 2"
+    assert asked == []  # the later answer was kept, not replaced by the slow one
+
+
+def test_an_argument_that_cannot_be_a_key_is_asked_afresh_every_time() -> None:
+    view = CountingView()
+    view.spending(["category"], cohort={"pilot"})  # type: ignore[arg-type]
+    view.spending(["category"], cohort={"pilot"})  # type: ignore[arg-type]
+    assert view.asked == 2 and "kept_answers" not in view.__dict__
