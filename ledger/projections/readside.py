@@ -23,6 +23,7 @@ from eventsourcing.utils import Environment
 from ledger.ops.outage import StoreWatch
 from ledger.projections.generations import Generations
 from ledger.projections.registry import READ_MODELS, ReadModel, generation_name, view_env
+from ledger.projections.view import Overtaken
 from ledger.use_cases import LedgerService
 
 log = logging.getLogger(__name__)
@@ -64,18 +65,34 @@ def catch_up(
         events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         start = notifications[-1].id
         for projection in chosen:
-            writes = []
-            for position, event in events:
-                if position > done[id(projection)]:
-                    writes += projection.writes(event, Tracking(app.name, position))
-            if start > done[id(projection)]:
-                projection.view.apply(writes, Tracking(app.name, start))
-                done[id(projection)] = start
+            done[id(projection)] = _apply_batch(app.name, projection, events, done[id(projection)])
         if progress:
             progress(start, target)
     for projection in chosen:
         if done[id(projection)] > before[id(projection)]:
             projection.view.analyze()
+
+
+def _apply_batch(name: str, projection: Any, events: list[tuple[int, Any]], done: int) -> int:
+    """Apply the batch's events after `done` in one transaction; the view's position after it.
+
+    If a live runner on the same tables (new servers starting while `ledger migrate`
+    runs) applied part of the batch meanwhile, the view refuses it (`Overtaken`) and
+    only what lies beyond the runner's position is applied: never an event twice.
+    """
+    end = events[-1][0]
+    while end > done:
+        writes = []
+        for position, event in events:
+            if position > done:
+                writes += projection.writes(event, Tracking(name, position))
+        try:
+            projection.view.apply(writes, Tracking(name, end), after=done)
+        except Overtaken as overtaken:
+            done = overtaken.position
+        else:
+            done = end
+    return done
 
 
 class ReadSide:

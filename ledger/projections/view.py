@@ -35,7 +35,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Identifier
 from sqlalchemy import Column, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -51,6 +51,20 @@ from ledger.application import Ledger
 #: a write: the name of one of the view's `statements` and its parameters
 Write = tuple[str, dict[str, Any]]
 ASYNC_COMMIT = SQL("SET LOCAL synchronous_commit TO OFF")
+
+
+class Overtaken(Exception):
+    """A batch's view had moved past the position the batch was computed from (another writer).
+
+    A catch-up (`ledger migrate`, a rebuild) computes a batch's writes from the position
+    it last saw; a live runner on the same tables may have applied part of that batch
+    meanwhile. The library's tracking check would still accept the batch's higher end
+    position, so the overlap would be applied twice: the batch is refused instead.
+    """
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"the view is at {position}")
+        self.position = position
 
 
 class ReadView:
@@ -111,7 +125,12 @@ class ReadView:
             else:
                 cursor.executemany(sql, [compiled.construct_params(row) for row in rows])
 
-    def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
+    def apply(self, writes: Sequence[Write], tracking: Tracking, after: int | None = None) -> None:
+        """Run `writes` and record `tracking`, in one transaction.
+
+        `after`: the position the writes were computed from (a catch-up's batch); if the
+        view is elsewhere when the transaction starts, nothing is written (`Overtaken`).
+        """
         raise NotImplementedError
 
     def select(self, query: Executable, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -179,6 +198,18 @@ def batched(
     return [run for runs in by_group.values() for run in runs]
 
 
+#: single-row tracking (the library's default): a row per application, made here if missing
+CLAIM_SQLITE = "INSERT INTO tracking VALUES (:name, 0) ON CONFLICT (application_name) DO NOTHING"
+POSITION_SQLITE = "SELECT notification_id FROM tracking WHERE application_name = :name"
+CLAIM_POSTGRES = SQL("INSERT INTO {0} VALUES (%(name)s, 0) ON CONFLICT (application_name) DO NOTHING")
+POSITION_POSTGRES = SQL("SELECT notification_id FROM {0} WHERE application_name = %(name)s FOR UPDATE")
+
+
+def _check_after(position: int, after: int) -> None:
+    if position != after:
+        raise Overtaken(position)
+
+
 class ReadModelProjection(Projection[Any]):
     """A projection whose whole effect is `writes(event, tracking)`, applied with the tracking."""
 
@@ -198,8 +229,13 @@ class SQLiteReadView(SQLiteTrackingRecorder, ReadView):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.prepare(None, "")]
 
-    def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
+    def apply(self, writes: Sequence[Write], tracking: Tracking, after: int | None = None) -> None:
         with self.datastore.transaction(commit=True) as c:
+            if after is not None:
+                # a write first, so this transaction holds the store's write lock before it looks
+                c.execute(CLAIM_SQLITE, {"name": tracking.application_name})
+                c.execute(POSITION_SQLITE, {"name": tracking.application_name})
+                _check_after(c.fetchone()[0], after)
             self.run(c, writes)
             self._insert_tracking(c, tracking)
 
@@ -220,8 +256,14 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
         for ddl in self.prepare(self.datastore.schema, f"{stem}_"):
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
 
-    def apply(self, writes: Sequence[Write], tracking: Tracking) -> None:
+    def apply(self, writes: Sequence[Write], tracking: Tracking, after: int | None = None) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            if after is not None:  # the tracking row locked: a runner's next commit waits for this one
+                schema, table_name = Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
+                table = SQL("{0}.{1}").format(schema, table_name)
+                curs.execute(CLAIM_POSTGRES.format(table), {"name": tracking.application_name})
+                curs.execute(POSITION_POSTGRES.format(table), {"name": tracking.application_name})
+                _check_after(cast(Any, curs.fetchone())["notification_id"], after)
             # Pipelined: the writes go out without waiting for each answer. Durability of a
             # read model's tail is not needed (rows and tracking commit together, so a lost
             # tail is re-applied after a crash), hence asynchronous commit.
