@@ -47,10 +47,11 @@ class KeptAnswers:
         at = position()
         with self._lock:
             kept = self._answers.get(question)
-            if kept is not None and kept[0] == at:
+            hit = kept is not None and kept[0] == at
+            if hit:
                 self._answers.move_to_end(question)
-        if kept is not None and kept[0] == at:
-            return copy.deepcopy(kept[1])  # type: ignore[no-any-return]  # copied outside the lock
+        if hit:
+            return copy.deepcopy(kept[1])  # type: ignore[index,no-any-return]  # copied outside the lock
         answer = ask()
         filed = (at, copy.deepcopy(answer))
         with self._lock:

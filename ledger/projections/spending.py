@@ -373,9 +373,9 @@ class SpendingQueries(ReadView):
         grouping twice hashes.
         """
         filters = (date_from, date_to, cohort, include_trials, basis)
-        _, totals, summed = self._question(group_by, *filters, by_budget=False)
         keys, source, columns = self._question(group_by, *filters)
-        sums = _sums(totals, summed, literal_column("'sums'").label("part"))
+        totals = self._asked_for(*filters, by_budget=False)
+        sums = _sums(totals, [totals.c[k] for k in keys], literal_column("'sums'").label("part"))
         pairs = (
             select(*columns, source.c.family_ref)
             .group_by(*columns, source.c.budget_id, source.c.family_ref)
@@ -467,7 +467,7 @@ class SpendingQueries(ReadView):
             raise InvalidInput(f"basis {basis!r} is not one of {', '.join(BASES)}")
         if date_from and date_to and date_from > date_to:
             raise InvalidPeriod("from is after to")
-        c, f = (self.cells, self.facts) if by_budget else (self.totals, self.facts)
+        c, f = self.cells if by_budget else self.totals, self.facts
         read = SOURCE if by_budget else TOTAL_SOURCE
         part_first = date_from is not None and date_from.day != 1
         part_last = date_to is not None and (date_to + timedelta(days=1)).day != 1

@@ -259,8 +259,7 @@ class PostgresReadView(PostgresTrackingRecorder, ReadView):
     def apply(self, writes: Sequence[Write], tracking: Tracking, after: int | None = None) -> None:
         with self.datastore.transaction(commit=True) as curs:
             if after is not None:  # the tracking row locked: a runner's next commit waits for this one
-                schema, table_name = Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
-                table = SQL("{0}.{1}").format(schema, table_name)
+                table = Identifier(self.datastore.schema, self.tracking_table_name)
                 curs.execute(CLAIM_POSTGRES.format(table), {"name": tracking.application_name})
                 curs.execute(POSITION_POSTGRES.format(table), {"name": tracking.application_name})
                 _check_after(cast(Any, curs.fetchone())["notification_id"], after)
